@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { loadEnv, logLevel, nodeEnv, port } from '@shop/kit';
+import { z } from 'zod';
+
+const subgraphUrl = z.url({ protocol: /^https?$/ }).optional();
+
+export const gatewayEnvSchema = z
+  .object({
+    NODE_ENV: nodeEnv,
+    LOG_LEVEL: logLevel,
+    PORT: port(4000).optional(),
+    GATEWAY_PORT: port(4000),
+    SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, '../../../schema/supergraph.graphql')),
+    USER_URL: subgraphUrl,
+    PRODUCT_URL: subgraphUrl,
+    CART_URL: subgraphUrl,
+    ORDER_URL: subgraphUrl,
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(2000),
+  })
+  .transform((env) => ({
+    ...env,
+    // PORT wins over GATEWAY_PORT, as platforms that inject PORT expect.
+    PORT: env.PORT ?? env.GATEWAY_PORT,
+    subgraphUrls: { user: env.USER_URL, product: env.PRODUCT_URL, cart: env.CART_URL, order: env.ORDER_URL } as Record<string, string | undefined>,
+  }));
+
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+export const loadGatewayEnv = (source: NodeJS.ProcessEnv = process.env): GatewayEnv => loadEnv(gatewayEnvSchema, source);

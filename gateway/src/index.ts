@@ -1,0 +1,2 @@
+export { loadGatewayEnv, gatewayEnvSchema, type GatewayEnv } from './environment.js';
+export { startGateway, type GatewayContext } from './gateway.js';

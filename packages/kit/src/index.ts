@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+export * from './auth.js';
+export * from './context.js';
+export * from './env.js';
+export * from './errors.js';
+export * from './federation.js';
+export * from './logger.js';
+export * from './money.js';
+export * from './orm.js';
+export * from './paging.js';
+export * from './server.js';
+export * from './shutdown.js';
+export * from './validation.js';
+export * from './db-cli.js';
+export * from './subgraph-service.js';

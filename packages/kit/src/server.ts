@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import express, { type Request } from 'express';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import { EXPECTED_CODES } from './errors.js';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+// Codes Apollo Server itself assigns to client mistakes; safe to show as they are.
+const APOLLO_CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** Shows expected errors as they are; logs anything else with context and masks it, so no stack or SQL leaks. */
+export function errorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && (EXPECTED_CODES.has(code) || APOLLO_CLIENT_CODES.has(code))) {
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    const original = unwrapResolverError(error);
+    log.error({ err: original, path: formatted.path }, 'unexpected error');
+    return {
+      message: 'Internal server error',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+export function correlationIdOf(req: Request): string {
+  const given = req.headers[CORRELATION_HEADER];
+  const value = Array.isArray(given) ? given[0] : given;
+  return value && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
+}
+
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+/** Runs each check with a deadline; the service is ready only when all pass. */
+export async function runReadiness(checks: ReadinessChecks, timeoutMs = 2000) {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+        return [name, 'ok'] as const;
+      } catch (error) {
+        return [name, error instanceof Error ? error.message : String(error)] as const;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return { ready: results.every(([, status]) => status === 'ok'), checks: Object.fromEntries(results) };
+}
+
+export interface HttpServiceOptions<TContext extends BaseContext> {
+  name: string;
+  /** A subgraph serves its schema; the gateway passes its GatewayInterface. */
+  graphql: { schema: GraphQLSchema } | { gateway: GatewayInterface };
+  /** Extra server options (parse limits for the gateway). */
+  parseOptions?: { maxTokens?: number };
+  port: number;
+  host?: string;
+  production: boolean;
+  log: Logger;
+  context: (req: Request, correlationId: string) => Promise<TContext>;
+  readiness: ReadinessChecks;
+  plugins?: ApolloServerPlugin<TContext>[];
+  /** Extra routes (metrics, etc.) mounted before /graphql. */
+  routes?: (app: express.Express) => void;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  close(): Promise<void>;
+}
+
+/** The anatomy every service shares: /health (liveness), /ready (own dependencies), /graphql. */
+export async function startHttpService<TContext extends BaseContext>(options: HttpServiceOptions<TContext>): Promise<RunningService> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<TContext>({
+      ...options.graphql,
+      ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
+      csrfPrevention: true,
+      introspection: !options.production,
+      includeStacktraceInErrorResponses: false,
+      formatError: errorFormatter(options.log),
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+        ...(options.plugins ?? []),
+      ],
+    });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    const result = await runReadiness(options.readiness);
+    res.status(result.ready ? 200 : 503).json({ service: options.name, ...result });
+  });
+  options.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const correlationId = correlationIdOf(req);
+        res.setHeader(CORRELATION_HEADER, correlationId);
+        return options.context(req, correlationId);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://localhost:${port}/graphql`;
+  options.log.info({ url }, `${options.name} ready`);
+  return {
+    url,
+    port,
+    httpServer,
+    close: async () => {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+export { GraphQLError };

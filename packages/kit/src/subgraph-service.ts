@@ -1,0 +1,57 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { TokenService } from './auth.js';
+import type { ServiceContext } from './context.js';
+import { pingDatabase } from './orm.js';
+import { startHttpService, type ReadinessChecks, type RunningService } from './server.js';
+import { onShutdown } from './shutdown.js';
+
+export interface SubgraphServiceOptions<TContext extends ServiceContext> {
+  name: string;
+  port: number;
+  production: boolean;
+  log: Logger;
+  orm: MikroORM;
+  schema: GraphQLSchema;
+  tokens: TokenService;
+  /** Adds the service's own per-request members (its use-case services) to the base context. */
+  extendContext: (base: ServiceContext) => TContext;
+  /** Checks beyond Postgres (Redis, RabbitMQ, ...). */
+  readiness?: ReadinessChecks;
+}
+
+/** Serves a subgraph: a forked EntityManager, the verified caller and a correlated logger per request. */
+export async function serveSubgraph<TContext extends ServiceContext>(options: SubgraphServiceOptions<TContext>): Promise<RunningService> {
+  return startHttpService<TContext>({
+    name: options.name,
+    graphql: { schema: options.schema },
+    port: options.port,
+    production: options.production,
+    log: options.log,
+    readiness: { postgres: () => pingDatabase(options.orm), ...options.readiness },
+    context: async (req, correlationId) =>
+      options.extendContext({
+        em: options.orm.em.fork(),
+        caller: await options.tokens.fromAuthorization(req.headers.authorization),
+        correlationId,
+        log: options.log.child({ correlationId }),
+      }),
+  });
+}
+
+export interface StartedService {
+  close(): Promise<void>;
+}
+
+/** A service's `main`: start it, close it on SIGINT/SIGTERM, exit non-zero if it cannot start. */
+export function runService(log: Logger, start: () => Promise<StartedService>): void {
+  start().then(
+    (service) => onShutdown(log, [() => service.close()]),
+    (error: unknown) => {
+      log.fatal({ err: error }, 'failed to start');
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

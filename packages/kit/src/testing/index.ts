@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A database name no other test file uses; the service creates it on connect. */
+export function testDatabaseUrl(service: string): string {
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/test_${service}_${randomBytes(5).toString('hex')}`;
+  return url.toString();
+}
+
+/** Drops test databases, closing any connection still open to them. */
+export async function dropDatabases(urls: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    for (const url of urls) {
+      const name = new URL(url).pathname.slice(1);
+      if (!/^test_[a-z]+_[0-9a-f]+$/.test(name)) throw new Error(`refusing to drop ${name}: not a test database`);
+      await client.query(`drop database if exists "${name}" with (force)`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Environment shared by every service in a test: quiet logs, test mode. */
+export const TEST_ENV = { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } as const;

@@ -1,0 +1,9 @@
+import type { z } from 'zod';
+import { badInput } from './errors.js';
+
+/** Validates client input with a zod schema; failures become one BAD_USER_INPUT naming every bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw badInput(result.error.issues.map((i) => ({ field: i.path.join('.') || 'input', message: i.message })));
+}

@@ -1,0 +1,1 @@
+export { compose, SUBGRAPHS } from './compose.js';

@@ -1,0 +1,13 @@
+import { commonEnv, loadEnv, port, postgresUrl } from '@shop/kit';
+import { z } from 'zod';
+
+export const orderEnvSchema = z
+  .object({
+    ORDER_PORT: port(4004),
+    ORDER_DATABASE_URL: postgresUrl('shop_order'),
+  })
+  .and(commonEnv);
+
+export type OrderEnv = z.infer<typeof orderEnvSchema>;
+
+export const loadOrderEnv = (source: NodeJS.ProcessEnv = process.env): OrderEnv => loadEnv(orderEnvSchema, source);

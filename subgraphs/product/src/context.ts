@@ -1,0 +1,6 @@
+import type { ServiceContext } from '@shop/kit';
+import type { ProductService } from './modules/product/product.service.js';
+
+export interface ProductContext extends ServiceContext {
+  products: ProductService;
+}

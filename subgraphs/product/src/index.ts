@@ -1,0 +1,3 @@
+export { connectProductDatabase, seedProducts, startProductService, entities } from './app.js';
+export { loadProductEnv, productEnvSchema, type ProductEnv } from './environment.js';
+export { buildProductSubgraph, SUBGRAPH_NAME } from './schema.js';

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { Check, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+@Entity({ tableName: 'products' })
+@Check({ name: 'products_stock_non_negative', expression: 'stock >= 0' })
+@Check({ name: 'products_price_non_negative', expression: 'price_cents >= 0' })
+export class Product {
+  [OptionalProps]?: 'description' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Unique({ name: 'products_sku_unique' })
+  @Property({ type: 'string', length: 64 })
+  sku!: string;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Property({ type: 'text' })
+  description: string = '';
+
+  @Property({ type: 'integer' })
+  priceCents!: number;
+
+  @Property({ type: 'string', length: 3, columnType: 'char(3)' })
+  currency!: string;
+
+  /** Units that can still be bought; reservations are taken out of it. */
+  @Property({ type: 'integer' })
+  stock!: number;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,42 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { PageInfo } from '@shop/kit';
+import type { ProductContext } from '../../context.js';
+import { CreateProductInput, ProductConnection, ProductType, UpdateProductInput } from './product.type.js';
+
+@Resolver(() => ProductType)
+export class ProductResolver {
+  @Query(() => ProductType, { nullable: true })
+  async product(@Arg('id', () => ID) id: string, @Ctx() ctx: ProductContext): Promise<ProductType | null> {
+    const product = await ctx.products.get(id);
+    return product ? ProductType.from(product) : null;
+  }
+
+  @Query(() => ProductConnection, { description: 'Products by name, with cursor pagination; `search` matches name or SKU.' })
+  async products(
+    @Ctx() ctx: ProductContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('search', () => String, { nullable: true }) search?: string | null,
+  ): Promise<ProductConnection> {
+    const page = await ctx.products.list({ first, after, search });
+    return Object.assign(new ProductConnection(), {
+      edges: page.items.map(({ cursor, product }) => ({ cursor, node: ProductType.from(product) })),
+      pageInfo: Object.assign(new PageInfo(), { hasNextPage: page.hasNextPage, endCursor: page.endCursor }),
+      totalCount: page.totalCount,
+    });
+  }
+
+  @Mutation(() => ProductType, { description: 'ADMIN only.' })
+  async createProduct(@Arg('input', () => CreateProductInput) input: CreateProductInput, @Ctx() ctx: ProductContext): Promise<ProductType> {
+    return ProductType.from(await ctx.products.create(ctx.caller, input));
+  }
+
+  @Mutation(() => ProductType, { description: 'ADMIN only.' })
+  async updateProduct(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateProductInput) input: UpdateProductInput,
+    @Ctx() ctx: ProductContext,
+  ): Promise<ProductType> {
+    return ProductType.from(await ctx.products.update(ctx.caller, id, input));
+  }
+}

@@ -1,0 +1,113 @@
+import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conflict, decodeCursor, encodeCursor, notFound, pageSize, parseInput, requireAdmin, type Caller } from '@shop/kit';
+import { z } from 'zod';
+import { Product } from './product.entity.js';
+
+const MAX_PRICE_CENTS = 100_000_000;
+const MAX_STOCK = 1_000_000;
+
+const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const description = z.string().trim().max(5000, 'must be at most 5000 characters');
+const priceCents = z.number().int('must be whole cents').min(0, 'must be >= 0').max(MAX_PRICE_CENTS, `must be <= ${MAX_PRICE_CENTS}`);
+const stock = z.number().int().min(0, 'must be >= 0').max(MAX_STOCK, `must be <= ${MAX_STOCK}`);
+
+export const createProductSchema = z.object({
+  sku: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+    .transform((s) => s.toUpperCase()),
+  name,
+  description: description.default(''),
+  priceCents,
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+    .nullish(),
+  stock,
+});
+
+export const updateProductSchema = z.object({
+  name: name.nullish(),
+  description: description.nullish(),
+  priceCents: priceCents.nullish(),
+  stock: stock.nullish(),
+});
+
+export interface ProductPage {
+  items: Array<{ cursor: string; product: Product }>;
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export class ProductService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly currency: string,
+  ) {}
+
+  async get(id: string): Promise<Product | null> {
+    return UUID.test(id) ? this.em.findOne(Product, { id }) : null;
+  }
+
+  /** One statement for any number of ids; results line up with `ids`, null where missing. */
+  async findManyById(ids: readonly string[]): Promise<Array<Product | null>> {
+    const valid = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const found = valid.length ? await this.em.find(Product, { id: { $in: valid } }) : [];
+    const byId = new Map(found.map((p) => [p.id, p]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Keyset pagination ordered by (name, id): stable under inserts, no OFFSET scans. */
+  async list(args: { first: number; after?: string | null; search?: string | null }): Promise<ProductPage> {
+    const first = pageSize(args.first);
+    const term = args.search?.trim();
+    const filter: FilterQuery<Product> = term
+      ? { $or: [{ name: { $ilike: `%${escapeLike(term)}%` } }, { sku: { $ilike: `%${escapeLike(term)}%` } }] }
+      : {};
+    let where: FilterQuery<Product> = filter;
+    if (args.after) {
+      const [afterName, afterId] = decodeCursor(args.after, 2) as [string, string];
+      where = { $and: [filter, { $or: [{ name: { $gt: afterName } }, { name: afterName, id: { $gt: afterId } }] }] };
+    }
+    const [rows, totalCount] = await Promise.all([
+      this.em.find(Product, where, { orderBy: { name: 'asc', id: 'asc' }, limit: first + 1 }),
+      this.em.fork().count(Product, filter),
+    ]);
+    const page = rows.slice(0, first);
+    const items = page.map((product) => ({ cursor: encodeCursor([product.name, product.id]), product }));
+    return { items, hasNextPage: rows.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount };
+  }
+
+  async create(caller: Caller | null, input: unknown): Promise<Product> {
+    requireAdmin(caller);
+    const data = parseInput(createProductSchema, input);
+    const product = this.em.create(Product, { ...data, currency: data.currency ?? this.currency });
+    try {
+      await this.em.persistAndFlush(product);
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw conflict(`A product with SKU ${data.sku} already exists`, { field: 'sku' });
+      throw error;
+    }
+    return product;
+  }
+
+  async update(caller: Caller | null, id: string, input: unknown): Promise<Product> {
+    requireAdmin(caller);
+    const data = parseInput(updateProductSchema, input);
+    const product = await this.get(id);
+    if (!product) throw notFound('Product', id);
+    for (const key of ['name', 'description', 'priceCents', 'stock'] as const) {
+      const value = data[key];
+      if (value !== undefined && value !== null) Object.assign(product, { [key]: value });
+    }
+    await this.em.flush();
+    return product;
+  }
+}

@@ -1,0 +1,101 @@
+import { Money, money, PageInfo } from '@shop/kit';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { Product } from './product.entity.js';
+
+@Directive('@key(fields: "id")')
+@ObjectType('Product')
+export class ProductType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => Money)
+  price!: Money;
+
+  @Field(() => Int, { description: 'Units that can still be bought (reserved units are not included).' })
+  stock!: number;
+
+  @Field(() => Boolean)
+  inStock!: boolean;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+
+  static from(product: Product): ProductType {
+    return Object.assign(new ProductType(), {
+      id: product.id,
+      sku: product.sku,
+      name: product.name,
+      description: product.description,
+      price: money(product.priceCents, product.currency),
+      stock: product.stock,
+      inStock: product.stock > 0,
+      updatedAt: product.updatedAt,
+    });
+  }
+}
+
+@ObjectType()
+export class ProductEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => ProductType)
+  node!: ProductType;
+}
+
+@ObjectType()
+export class ProductConnection {
+  @Field(() => [ProductEdge])
+  edges!: ProductEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+@InputType()
+export class CreateProductInput {
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { defaultValue: '' })
+  description!: string;
+
+  @Field(() => Int)
+  priceCents!: number;
+
+  @Field(() => String, { nullable: true, description: 'ISO 4217; defaults to the catalogue currency.' })
+  currency?: string | null;
+
+  @Field(() => Int)
+  stock!: number;
+}
+
+@InputType()
+export class UpdateProductInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  priceCents?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  stock?: number | null;
+}

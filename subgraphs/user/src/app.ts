@@ -1,0 +1,50 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createLogger, createOrm, migrate, serveSubgraph, TokenService } from '@shop/kit';
+import type { UserEnv } from './environment.js';
+import { migrations } from './migrations/index.js';
+import { Session } from './modules/user/session.entity.js';
+import { User } from './modules/user/user.entity.js';
+import { UserService } from './modules/user/user.service.js';
+import { buildUserSubgraph, SUBGRAPH_NAME } from './schema.js';
+import { seedAdmin } from './seeders/admin.seeder.js';
+
+export const entities = [User, Session];
+
+export function connectUserDatabase(env: UserEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
+  return createOrm({ clientUrl: env.USER_DATABASE_URL, entities, migrations, logger: log });
+}
+
+export async function seedUsers(orm: MikroORM, env: UserEnv): Promise<string> {
+  return `admin ${env.ADMIN_EMAIL} ${await seedAdmin(orm.em.fork(), env.ADMIN_EMAIL, env.ADMIN_PASSWORD)}`;
+}
+
+/** env -> orm -> schema -> server. `prepare` migrates and seeds first. */
+export async function startUserService(env: UserEnv, options: { prepare?: boolean } = {}) {
+  const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
+  const orm = await connectUserDatabase(env, log);
+  if (options.prepare) {
+    await migrate(orm);
+    await seedUsers(orm, env);
+  }
+  const tokens = new TokenService(env);
+  const policy = { accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
+  const { schema } = await buildUserSubgraph();
+  const server = await serveSubgraph({
+    name: SUBGRAPH_NAME,
+    port: env.USER_PORT,
+    production: env.NODE_ENV === 'production',
+    log,
+    orm,
+    schema,
+    tokens,
+    extendContext: (base) => ({ ...base, users: new UserService(base.em, tokens, policy) }),
+  });
+  return {
+    server,
+    orm,
+    close: async () => {
+      await server.close();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { commonEnv, loadEnv, port, postgresUrl } from '@shop/kit';
+import { z } from 'zod';
+
+const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
+
+export const userEnvSchema = z
+  .object({
+    USER_PORT: port(4001),
+    USER_DATABASE_URL: postgresUrl('shop_user'),
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+  })
+  .and(commonEnv)
+  .transform((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      for (const name of ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required in production' });
+      }
+      if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) return z.NEVER;
+    }
+    return { ...env, ADMIN_EMAIL: env.ADMIN_EMAIL ?? DEV_ADMIN.email, ADMIN_PASSWORD: env.ADMIN_PASSWORD ?? DEV_ADMIN.password };
+  });
+
+export type UserEnv = z.infer<typeof userEnvSchema>;
+
+export const loadUserEnv = (source: NodeJS.ProcessEnv = process.env): UserEnv => loadEnv(userEnvSchema, source);

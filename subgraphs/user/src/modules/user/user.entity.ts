@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { Role } from '@shop/kit';
+
+@Entity({ tableName: 'users' })
+export class User {
+  [OptionalProps]?: 'role' | 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  /** As the user typed it (trimmed). */
+  @Property({ type: 'string', length: 254 })
+  email!: string;
+
+  /** Lower-cased e-mail: the unique key, so `Ann@x.io` and `ann@x.io` are one account. */
+  @Unique({ name: 'users_email_key_unique' })
+  @Property({ type: 'string', length: 254 })
+  emailKey!: string;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Property({ type: 'text', hidden: true })
+  passwordHash!: string;
+
+  @Enum({ items: ['CUSTOMER', 'ADMIN'], type: 'string' })
+  role: Role = 'CUSTOMER';
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,135 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { parseInput, type Caller, type TokenService } from '@shop/kit';
+import { z } from 'zod';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.js';
+import { Session } from './session.entity.js';
+import { User } from './user.entity.js';
+import { emailTaken, invalidCredentials, invalidRefreshToken } from './user.errors.js';
+
+export const registerSchema = z.object({
+  email: z.string().trim().max(254).pipe(z.email('must be a valid e-mail address')),
+  password: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+});
+
+export interface AuthResult {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: User;
+}
+
+export interface SessionPolicy {
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** Refresh tokens are `<sessionId>.<secret>`; the secret is 256 random bits and only its hash is kept. */
+function splitRefreshToken(token: string): { sessionId: string; secret: string } | null {
+  const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  return match ? { sessionId: match[1]!, secret: match[2]! } : null;
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export class UserService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tokens: TokenService,
+    private readonly policy: SessionPolicy,
+  ) {}
+
+  async register(input: unknown): Promise<AuthResult> {
+    const { email, password, name } = parseInput(registerSchema, input);
+    const emailKey = normalizeEmail(email);
+    if (await this.em.count(User, { emailKey })) throw emailTaken();
+    const user = this.em.create(User, { email, emailKey, name, passwordHash: await hashPassword(password), role: 'CUSTOMER' });
+    try {
+      return await this.em.transactional(async (em) => {
+        em.persist(user);
+        return this.openSession(em, user);
+      });
+    } catch (error) {
+      // Two registrations racing past the count: the unique index decides, the loser gets CONFLICT.
+      if (error instanceof UniqueConstraintViolationException) throw emailTaken();
+      throw error;
+    }
+  }
+
+  async login(email: string, password: string): Promise<AuthResult> {
+    const user = await this.em.findOne(User, { emailKey: normalizeEmail(email) });
+    const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+    if (!user || !ok) throw invalidCredentials();
+    return this.em.transactional((em) => this.openSession(em, user));
+  }
+
+  /** Rotates the refresh token. Presenting a secret that was already rotated away revokes the whole session. */
+  async refresh(refreshToken: string): Promise<AuthResult> {
+    const parts = splitRefreshToken(refreshToken);
+    if (!parts) throw invalidRefreshToken();
+    const result = await this.em.transactional(async (em): Promise<AuthResult | 'reused'> => {
+      const session = await em.findOne(Session, { id: parts.sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!session || session.revokedAt || session.expiresAt <= new Date()) throw invalidRefreshToken();
+      if (!safeEqualHex(session.tokenHash, sha256(parts.secret))) {
+        session.revokedAt = new Date();
+        session.revokedReason = 'refresh token reuse';
+        // Returned, not thrown: the revocation has to commit.
+        return 'reused';
+      }
+      const secret = randomBytes(32).toString('base64url');
+      session.tokenHash = sha256(secret);
+      session.generation += 1;
+      const user = await em.findOneOrFail(User, { id: session.user.id });
+      return {
+        accessToken: await this.tokens.issue(callerOf(user), this.policy.accessTokenTtlSeconds),
+        refreshToken: `${session.id}.${secret}`,
+        expiresIn: this.policy.accessTokenTtlSeconds,
+        user,
+      };
+    });
+    if (result === 'reused') throw invalidRefreshToken();
+    return result;
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return UUID.test(id) ? this.em.findOne(User, { id }) : null;
+  }
+
+  /** One statement for any number of ids; results line up with `ids`, null where missing. */
+  async findManyById(ids: readonly string[]): Promise<Array<User | null>> {
+    const valid = ids.filter((id) => UUID.test(id));
+    const users = valid.length ? await this.em.find(User, { id: { $in: valid } }) : [];
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  private async openSession(em: EntityManager, user: User): Promise<AuthResult> {
+    const secret = randomBytes(32).toString('base64url');
+    const session = em.create(Session, {
+      user,
+      tokenHash: sha256(secret),
+      expiresAt: new Date(Date.now() + this.policy.refreshTokenTtlSeconds * 1000),
+    });
+    em.persist(session);
+    return {
+      accessToken: await this.tokens.issue(callerOf(user), this.policy.accessTokenTtlSeconds),
+      refreshToken: `${session.id}.${secret}`,
+      expiresIn: this.policy.accessTokenTtlSeconds,
+      user,
+    };
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const callerOf = (user: User): Caller => ({ userId: user.id, role: user.role });
+
+function safeEqualHex(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
