@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { getSdk, type Requester } from './generated.js';
 
 export interface ShopClientOptions {
@@ -38,6 +38,17 @@ export interface RawResult<T> {
   errors?: GraphQLFormattedError[];
 }
 
+const printedDocuments = new WeakMap<DocumentNode, string>();
+
+function printed(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printedDocuments.set(document, text);
+  }
+  return text;
+}
+
 /** A typed function per operation in schema/operations, plus `raw` for a response with its errors. */
 export function createShopClient(options: ShopClientOptions) {
   let token = options.token ?? null;
@@ -64,8 +75,8 @@ export function createShopClient(options: ShopClientOptions) {
     return { status: response.status, data: body.data ?? null, ...(body.errors ? { errors: body.errors } : {}) };
   }
 
-  const requester: Requester = async <R, V>(document: string, variables?: V): Promise<R> => {
-    const result = await raw<R>(document, variables);
+  const requester: Requester = async <R, V>(document: DocumentNode, variables?: V): Promise<R> => {
+    const result = await raw<R>(printed(document), variables);
     if (result.errors?.length || result.data === null) throw new ShopApiError(result.errors ?? [], result.data, result.status);
     return result.data;
   };

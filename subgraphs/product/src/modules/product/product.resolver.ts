@@ -14,11 +14,11 @@ export class ProductResolver {
   @Query(() => ProductConnection, { description: 'Products by name, with cursor pagination; `search` matches name or SKU.' })
   async products(
     @Ctx() ctx: ProductContext,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('search', () => String, { nullable: true }) search?: string | null,
   ): Promise<ProductConnection> {
-    const page = await ctx.products.list({ first, after, search });
+    const page = await ctx.products.list({ first: first ?? 20, after, search });
     return Object.assign(new ProductConnection(), {
       edges: page.items.map(({ cursor, product }) => ({ cursor, node: ProductType.from(product) })),
       pageInfo: Object.assign(new PageInfo(), { hasNextPage: page.hasNextPage, endCursor: page.endCursor }),
