@@ -9,7 +9,9 @@ const before = readFileSync(generated, 'utf8');
 const run = spawnSync('npx', ['graphql-codegen', '--config', 'codegen.yml', '--silent'], { cwd: root, stdio: 'inherit' });
 if (run.status !== 0) process.exit(run.status ?? 1);
 if (readFileSync(generated, 'utf8') !== before) {
-  console.error('packages/sdk/src/generated.ts was out of date with schema/api.graphql and schema/operations.\nFix it with: npm run codegen');
+  console.error(
+    'packages/sdk/src/generated.ts was out of date with schema/api.graphql and schema/operations.\nFix it with: npm run codegen',
+  );
   process.exit(1);
 }
 console.log('sdk: generated client matches schema/api.graphql and schema/operations');

@@ -5,7 +5,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const workspaces = ['packages/kit', 'packages/sdk', 'subgraphs/user', 'subgraphs/product', 'subgraphs/cart', 'subgraphs/order', 'schema', 'gateway'];
+const workspaces = [
+  'packages/kit',
+  'packages/sdk',
+  'subgraphs/user',
+  'subgraphs/product',
+  'subgraphs/cart',
+  'subgraphs/order',
+  'schema',
+  'gateway',
+];
 const targets = process.argv.length > 2 ? process.argv.slice(2).map((dir) => path.resolve(dir)) : workspaces.map((w) => path.join(root, w));
 
 const files = [];
@@ -21,8 +30,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
-});
+const result = spawnSync(
+  process.execPath,
+  ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test' },
+  },
+);
 process.exit(result.status ?? 1);

@@ -22,7 +22,10 @@ export const gatewayEnvSchema = z
     ...env,
     // PORT wins over GATEWAY_PORT, as platforms that inject PORT expect.
     PORT: env.PORT ?? env.GATEWAY_PORT,
-    subgraphUrls: { user: env.USER_URL, product: env.PRODUCT_URL, cart: env.CART_URL, order: env.ORDER_URL } as Record<string, string | undefined>,
+    subgraphUrls: { user: env.USER_URL, product: env.PRODUCT_URL, cart: env.CART_URL, order: env.ORDER_URL } as Record<
+      string,
+      string | undefined
+    >,
   }));
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -26,7 +26,11 @@ describe('accounts through the gateway', () => {
     const user = await system.signUp('Case Tester');
     const variants = [user.email, user.email.toUpperCase(), ` ${user.email.replace(/^./, (c) => c.toUpperCase())} `];
     for (const email of variants) {
-      assert.deepEqual(await codesOf(system.client().Register({ input: { email, password: 'another-password', name: 'Dup' } })), ['CONFLICT'], email);
+      assert.deepEqual(
+        await codesOf(system.client().Register({ input: { email, password: 'another-password', name: 'Dup' } })),
+        ['CONFLICT'],
+        email,
+      );
     }
   });
 
@@ -36,7 +40,9 @@ describe('accounts through the gateway', () => {
       'BAD_USER_INPUT',
     ]);
     assert.deepEqual(await codesOf(system.client().Register({ input: { email, password: 'short', name: 'X' } })), ['BAD_USER_INPUT']);
-    assert.deepEqual(await codesOf(system.client().Register({ input: { email, password: 'long-enough-pw', name: '  ' } })), ['BAD_USER_INPUT']);
+    assert.deepEqual(await codesOf(system.client().Register({ input: { email, password: 'long-enough-pw', name: '  ' } })), [
+      'BAD_USER_INPUT',
+    ]);
     // Nothing was stored: the e-mail is still free.
     await system.client().Register({ input: { email, password: 'long-enough-pw', name: 'Now Valid' } });
   });
@@ -55,7 +61,10 @@ describe('accounts through the gateway', () => {
       .catch((e: unknown) => e);
     assert.ok(wrong instanceof ShopApiError && unknown instanceof ShopApiError);
     assert.equal(wrong.code, 'UNAUTHENTICATED');
-    assert.deepEqual(wrong.errors.map((e) => [e.message, e.extensions]), unknown.errors.map((e) => [e.message, e.extensions]));
+    assert.deepEqual(
+      wrong.errors.map((e) => [e.message, e.extensions]),
+      unknown.errors.map((e) => [e.message, e.extensions]),
+    );
   });
 
   it('rotates refresh tokens and revokes the session when an old one is reused', async () => {
@@ -93,7 +102,11 @@ describe('accounts through the gateway', () => {
     assert.equal((await fetch(new URL('/health', base))).status, 200);
     const ready = await fetch(new URL('/ready', base));
     assert.equal(ready.status, 200);
-    const simple = await fetch(system.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ me { id } }"}' });
+    const simple = await fetch(system.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"query":"{ me { id } }"}',
+    });
     assert.equal(simple.status, 400);
   });
 });

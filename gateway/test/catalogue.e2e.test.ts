@@ -85,8 +85,12 @@ describe('catalogue through the gateway', () => {
     assert.deepEqual(await codesOf(admin.CreateProduct({ input: { ...input, stock: -5 } })), ['BAD_USER_INPUT']);
     assert.deepEqual(await codesOf(admin.CreateProduct({ input: { ...input, name: '   ' } })), ['BAD_USER_INPUT']);
     assert.deepEqual(await codesOf(admin.UpdateProduct({ id, input: { stock: -1 } })), ['BAD_USER_INPUT']);
-    assert.deepEqual(await codesOf(admin.CreateProduct({ input: { ...input, sku: products.edges[0]!.node.sku.toLowerCase() } })), ['CONFLICT']);
-    assert.deepEqual(await codesOf(admin.UpdateProduct({ id: '00000000-0000-4000-8000-000000000000', input: { stock: 1 } })), ['NOT_FOUND']);
+    assert.deepEqual(await codesOf(admin.CreateProduct({ input: { ...input, sku: products.edges[0]!.node.sku.toLowerCase() } })), [
+      'CONFLICT',
+    ]);
+    assert.deepEqual(await codesOf(admin.UpdateProduct({ id: '00000000-0000-4000-8000-000000000000', input: { stock: 1 } })), [
+      'NOT_FOUND',
+    ]);
     assert.equal((await system.client().Product({ id: 'not-a-uuid' })).product, null);
   });
 });

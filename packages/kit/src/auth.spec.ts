@@ -37,9 +37,18 @@ describe('TokenService', () => {
 
 describe('role guards', () => {
   it('sends anonymous callers UNAUTHENTICATED and customers FORBIDDEN', () => {
-    assert.throws(() => requireCaller(null), (e: AppError) => e.extensions.code === 'UNAUTHENTICATED');
-    assert.throws(() => requireAdmin(null), (e: AppError) => e.extensions.code === 'UNAUTHENTICATED');
-    assert.throws(() => requireAdmin({ userId: 'u', role: 'CUSTOMER' }), (e: AppError) => e.extensions.code === 'FORBIDDEN');
+    assert.throws(
+      () => requireCaller(null),
+      (e: AppError) => e.extensions.code === 'UNAUTHENTICATED',
+    );
+    assert.throws(
+      () => requireAdmin(null),
+      (e: AppError) => e.extensions.code === 'UNAUTHENTICATED',
+    );
+    assert.throws(
+      () => requireAdmin({ userId: 'u', role: 'CUSTOMER' }),
+      (e: AppError) => e.extensions.code === 'FORBIDDEN',
+    );
     assert.equal(requireAdmin({ userId: 'u', role: 'ADMIN' }).userId, 'u');
   });
 });

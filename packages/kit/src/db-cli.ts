@@ -30,7 +30,11 @@ export async function runDbCommand(commands: DbCommands, command = process.argv[
       case 'create-migration': {
         await migrate(orm);
         const created = await orm.getMigrator().createMigration(commands.migrationsSourceDir, false, false);
-        console.log(created.fileName ? `${commands.name}: wrote ${created.fileName}; add it to src/migrations/index.ts` : `${commands.name}: no schema changes`);
+        console.log(
+          created.fileName
+            ? `${commands.name}: wrote ${created.fileName}; add it to src/migrations/index.ts`
+            : `${commands.name}: no schema changes`,
+        );
         break;
       }
       default:

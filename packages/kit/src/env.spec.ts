@@ -21,7 +21,8 @@ describe('loadEnv', () => {
     } catch (error) {
       assert.ok(error instanceof EnvironmentError);
       const names = error.problems.map((p) => p.split(':')[0]);
-      for (const name of ['SOME_PORT', 'SOME_DATABASE_URL', 'LOG_LEVEL', 'JWT_SECRET']) assert.ok(names.includes(name), `${name} in ${names}`);
+      for (const name of ['SOME_PORT', 'SOME_DATABASE_URL', 'LOG_LEVEL', 'JWT_SECRET'])
+        assert.ok(names.includes(name), `${name} in ${names}`);
     }
   });
 

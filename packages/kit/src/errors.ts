@@ -2,14 +2,7 @@ import { GraphQLError } from 'graphql';
 
 /** Codes clients rely on (CONTRACT.md); anything else is masked as INTERNAL_SERVER_ERROR. */
 export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'OUT_OF_STOCK'
-  | 'CART_EMPTY'
-  | 'CONFLICT'
-  | 'SERVICE_UNAVAILABLE';
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'OUT_OF_STOCK' | 'CART_EMPTY' | 'CONFLICT' | 'SERVICE_UNAVAILABLE';
 
 export const EXPECTED_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'UNAUTHENTICATED',

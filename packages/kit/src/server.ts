@@ -106,20 +106,20 @@ export async function startHttpService<TContext extends BaseContext>(options: Ht
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<TContext>({
-      ...options.graphql,
-      ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
-      csrfPrevention: true,
-      introspection: !options.production,
-      includeStacktraceInErrorResponses: false,
-      formatError: errorFormatter(options.log),
-      plugins: [
-        ApolloServerPluginDrainHttpServer({ httpServer }),
-        ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
-        // Inline traces only feed Apollo Studio, which we do not use; they cost CPU on every subgraph request.
-        ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
-        ...(options.plugins ?? []),
-      ],
-    });
+    ...options.graphql,
+    ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
+    csrfPrevention: true,
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: errorFormatter(options.log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Inline traces only feed Apollo Studio, which we do not use; they cost CPU on every subgraph request.
+      ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      ...(options.plugins ?? []),
+    ],
+  });
   await apollo.start();
 
   app.get('/health', (_req, res) => {

@@ -13,7 +13,9 @@ describe('product references (real Postgres)', () => {
   const databaseUrl = testDatabaseUrl('product');
   let service: Awaited<ReturnType<typeof startProductService>>;
   before(async () => {
-    service = await startProductService(loadProductEnv({ ...TEST_ENV, PRODUCT_PORT: '0', PRODUCT_DATABASE_URL: databaseUrl }), { prepare: true });
+    service = await startProductService(loadProductEnv({ ...TEST_ENV, PRODUCT_PORT: '0', PRODUCT_DATABASE_URL: databaseUrl }), {
+      prepare: true,
+    });
   });
   after(async () => {
     await service?.close();

@@ -25,7 +25,10 @@ describe('user subgraph (real Postgres)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     });
-    return (await response.json()) as { data: Record<string, { refreshToken: string }> | null; errors?: Array<{ extensions: { code: string } }> };
+    return (await response.json()) as {
+      data: Record<string, { refreshToken: string }> | null;
+      errors?: Array<{ extensions: { code: string } }>;
+    };
   }
 
   it('stores an Argon2id hash, never the password', async () => {
@@ -37,7 +40,9 @@ describe('user subgraph (real Postgres)', () => {
 
   it('lets exactly one of 8 concurrent registrations of one e-mail through', async () => {
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => call(REGISTER, { input: { email: i % 2 ? 'RACE@example.com' : 'race@example.com', password: 'race-password', name: `R${i}` } })),
+      Array.from({ length: 8 }, (_, i) =>
+        call(REGISTER, { input: { email: i % 2 ? 'RACE@example.com' : 'race@example.com', password: 'race-password', name: `R${i}` } }),
+      ),
     );
     const codes = results.map((r) => r.errors?.[0]?.extensions.code ?? 'OK').sort();
     assert.deepEqual(codes, ['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);

@@ -92,7 +92,8 @@ export class ProductService {
     try {
       await this.em.persistAndFlush(product);
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw conflict(`A product with SKU ${data.sku} already exists`, { field: 'sku' });
+      if (error instanceof UniqueConstraintViolationException)
+        throw conflict(`A product with SKU ${data.sku} already exists`, { field: 'sku' });
       throw error;
     }
     return product;

@@ -3,8 +3,7 @@ import type { UserContext } from '../../context.js';
 import { AuthPayload, RegisterInput, UserType } from './user.type.js';
 import type { AuthResult } from './user.service.js';
 
-const toPayload = (result: AuthResult): AuthPayload =>
-  Object.assign(new AuthPayload(), { ...result, user: UserType.from(result.user) });
+const toPayload = (result: AuthResult): AuthPayload => Object.assign(new AuthPayload(), { ...result, user: UserType.from(result.user) });
 
 @Resolver(() => UserType)
 export class UserResolver {
