@@ -1,4 +1,4 @@
-// Runs the compiled tests (unit *.spec.js, integration/e2e *.test.js) of the given workspaces, or of all,
+// Runs the compiled tests (unit *.spec.js, integration/e2e *.test.js) of the given workspaces or files, or of all,
 // in one node:test run, so there is one summary. Two files at a time: the machines have two cores.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -17,8 +17,8 @@ const workspaces = [
 ];
 const targets = process.argv.length > 2 ? process.argv.slice(2).map((dir) => path.resolve(dir)) : workspaces.map((w) => path.join(root, w));
 
-const files = [];
-for (const dir of targets) {
+const files = targets.filter((target) => target.endsWith('.js'));
+for (const dir of targets.filter((target) => !target.endsWith('.js'))) {
   const dist = path.join(dir, 'dist');
   if (!existsSync(dist)) continue;
   for (const entry of readdirSync(dist, { recursive: true })) {

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { BaseContext } from '@apollo/server';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
 import { createLogger, CORRELATION_HEADER, startHttpService, type RunningService } from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
 
@@ -9,8 +12,28 @@ export interface GatewayContext extends BaseContext {
   correlationId: string;
 }
 
-/** Passes the caller's token and the correlation id on to every subgraph request. */
+/** Passes the caller's token and the correlation id on to every subgraph request; an unreachable subgraph is SERVICE_UNAVAILABLE. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    private readonly serviceName: string,
+    private readonly log: Logger,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(config);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      this.log.warn({ err: error, subgraph: this.serviceName, correlationId: options.context.correlationId }, 'subgraph unreachable');
+      throw new GraphQLError(`The ${this.serviceName} service is unavailable right now`, {
+        extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName },
+      });
+    }
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!request.http) return;
     if (context.authorization) request.http.headers.set('authorization', context.authorization);
@@ -35,7 +58,7 @@ export async function startGateway(env: GatewayEnv): Promise<RunningService & { 
       const target = env.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
       subgraphUrls[name] = target;
-      return new ForwardingDataSource({ url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS) });
+      return new ForwardingDataSource(name, log, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS) });
     },
   });
   const server = await startHttpService<GatewayContext>({

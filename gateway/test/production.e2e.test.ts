@@ -8,7 +8,15 @@ describe('gateway in production mode', () => {
     // Subgraphs point at a closed port: production behaviour must not depend on them.
     const dead = 'http://127.0.0.1:9/graphql';
     gateway = await startGateway(
-      loadGatewayEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', USER_URL: dead, PRODUCT_URL: dead, CART_URL: dead, ORDER_URL: dead }),
+      loadGatewayEnv({
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        PORT: '0',
+        USER_URL: dead,
+        PRODUCT_URL: dead,
+        CART_URL: dead,
+        ORDER_URL: dead,
+      }),
     );
   });
   after(async () => {

@@ -25,6 +25,8 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 export const postgresUrl = (database: string) =>
   z.url({ protocol: /^postgres(ql)?$/ }).default(`postgres://postgres@127.0.0.1:5432/${database}`);
 
+export const redisUrl = z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379');
+
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 
 /** Variables every service reads. JWT_SECRET must be set (32+ chars) in production. */

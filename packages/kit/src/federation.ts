@@ -18,6 +18,8 @@ export interface SubgraphDefinition<TContext> {
   pubSub?: BuildSchemaOptions['pubSub'];
   /** `__resolveReference` per entity type, batched per request with DataLoader. */
   references?: Record<string, ReferenceLoader<TContext>>;
+  /** `__resolveReference` for entities computed from the representation itself (keys + @requires), no loading. */
+  fromRepresentation?: Record<string, (representation: Record<string, unknown>, context: TContext) => unknown>;
 }
 
 export interface BuiltSubgraph {
@@ -60,6 +62,9 @@ export async function buildFederatedSubgraph<TContext>(definition: SubgraphDefin
       ...(resolvers[typeName] ?? {}),
       __resolveReference: (reference: { id: string }, context: TContext) => loaderFor(typeName, load, context).load(String(reference.id)),
     };
+  }
+  for (const [typeName, resolve] of Object.entries(definition.fromRepresentation ?? {})) {
+    resolvers[typeName] = { ...(resolvers[typeName] ?? {}), __resolveReference: resolve };
   }
   const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never });
   return { schema, sdl };

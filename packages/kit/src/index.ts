@@ -13,3 +13,5 @@ export * from './shutdown.js';
 export * from './validation.js';
 export * from './db-cli.js';
 export * from './subgraph-service.js';
+export * from './redis.js';
+export * from './metrics.js';

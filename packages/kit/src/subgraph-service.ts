@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { TokenService } from './auth.js';
 import type { ServiceContext } from './context.js';
+import { metricsRoute, type Registry } from './metrics.js';
 import { pingDatabase } from './orm.js';
 import { startHttpService, type ReadinessChecks, type RunningService } from './server.js';
 import { onShutdown } from './shutdown.js';
@@ -19,6 +20,8 @@ export interface SubgraphServiceOptions<TContext extends ServiceContext> {
   extendContext: (base: ServiceContext) => TContext;
   /** Checks beyond Postgres (Redis, RabbitMQ, ...). */
   readiness?: ReadinessChecks;
+  /** Served at /metrics in Prometheus format. */
+  metrics?: Registry;
 }
 
 /** Serves a subgraph: a forked EntityManager, the verified caller and a correlated logger per request. */
@@ -30,6 +33,7 @@ export async function serveSubgraph<TContext extends ServiceContext>(options: Su
     production: options.production,
     log: options.log,
     readiness: { postgres: () => pingDatabase(options.orm), ...options.readiness },
+    ...(options.metrics ? { routes: metricsRoute(options.metrics) } : {}),
     context: async (req, correlationId) =>
       options.extendContext({
         em: options.orm.em.fork(),

@@ -1,18 +1,43 @@
-import { createLogger, startHttpService } from '@shop/kit';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createLogger, createOrm, migrate, serveSubgraph, TokenService } from '@shop/kit';
 import type { CartEnv } from './environment.js';
+import { migrations } from './migrations/index.js';
+import { CartLine } from './modules/cart/cart-line.entity.js';
+import { CartService } from './modules/cart/cart.service.js';
+import { ProductClient } from './modules/cart/product.client.js';
 import { buildCartSubgraph, SUBGRAPH_NAME } from './schema.js';
 
-export async function startCartService(env: CartEnv) {
+export const entities = [CartLine];
+
+export function connectCartDatabase(env: CartEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
+  return createOrm({ clientUrl: env.CART_DATABASE_URL, entities, migrations, logger: log });
+}
+
+/** env -> orm -> schema -> server. `prepare` migrates first (carts need no seed). */
+export async function startCartService(env: CartEnv, options: { prepare?: boolean } = {}) {
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
-  const { schema } = await buildCartSubgraph();
-  const server = await startHttpService({
+  const orm = await connectCartDatabase(env, log);
+  if (options.prepare) await migrate(orm);
+  const tokens = new TokenService(env);
+  const products = new ProductClient(env.PRODUCT_URL, env.PRODUCT_TIMEOUT_MS);
+  const policy = { maxQuantity: env.CART_MAX_QUANTITY };
+  const { schema } = await buildCartSubgraph({ currency: env.CURRENCY });
+  const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
-    graphql: { schema },
     port: env.CART_PORT,
     production: env.NODE_ENV === 'production',
     log,
-    readiness: {},
-    context: async () => ({}),
+    orm,
+    schema,
+    tokens,
+    extendContext: (base) => ({ ...base, carts: new CartService(base.em, products, policy, base.correlationId) }),
   });
-  return { server, close: () => server.close() };
+  return {
+    server,
+    orm,
+    close: async () => {
+      await server.close();
+      await orm.close();
+    },
+  };
 }

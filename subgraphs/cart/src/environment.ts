@@ -5,6 +5,14 @@ export const cartEnvSchema = z
   .object({
     CART_PORT: port(4003),
     CART_DATABASE_URL: postgresUrl('shop_cart'),
+    /** The product subgraph, asked for price and stock when a line is added or changed. */
+    PRODUCT_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4002/graphql'),
+    PRODUCT_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+    CART_MAX_QUANTITY: z.coerce.number().int().min(1).max(10_000).default(99),
+    CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .default('USD'),
   })
   .and(commonEnv);
 

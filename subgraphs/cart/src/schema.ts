@@ -1,18 +1,20 @@
 import { buildFederatedSubgraph, type BuiltSubgraph } from '@shop/kit';
-import { Directive, Query, Resolver } from 'type-graphql';
+import type { CartContext } from './context.js';
+import { priceCart, priceItem, type CartItemRepresentation, type CartRepresentation } from './modules/cart/cart.pricing.js';
+import { CartResolver, CartUserResolver } from './modules/cart/cart.resolver.js';
+import { CartUser, ProductRef } from './modules/cart/cart.type.js';
 
 export const SUBGRAPH_NAME = 'cart';
 
-// Placeholder until the cart issue lands: a subgraph needs one query to compose; @inaccessible keeps it out of the client API.
-@Resolver()
-class CartStatusResolver {
-  @Directive('@inaccessible')
-  @Query(() => Boolean, { name: '_cartReady' })
-  ready(): boolean {
-    return true;
-  }
-}
-
-export function buildCartSubgraph(): Promise<BuiltSubgraph> {
-  return buildFederatedSubgraph({ resolvers: [CartStatusResolver] });
+export function buildCartSubgraph(options: { currency?: string } = {}): Promise<BuiltSubgraph> {
+  const currency = options.currency ?? 'USD';
+  return buildFederatedSubgraph<CartContext>({
+    resolvers: [CartUserResolver, CartResolver],
+    orphanedTypes: [ProductRef, CartUser],
+    // Live prices arrive in the representation (@requires); computing from it costs no database read.
+    fromRepresentation: {
+      Cart: (representation) => priceCart(representation as unknown as CartRepresentation, currency),
+      CartItem: (representation) => priceItem(representation as unknown as CartItemRepresentation),
+    },
+  });
 }

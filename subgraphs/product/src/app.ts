@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, serveSubgraph, TokenService } from '@shop/kit';
+import { Counter, createCacheRedis, createLogger, createMetrics, createOrm, migrate, serveSubgraph, TokenService } from '@shop/kit';
+import { ProductCache } from './modules/product/product.cache.js';
 import type { ProductEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Product } from './modules/product/product.entity.js';
@@ -26,6 +27,14 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     await seedProducts(orm, env);
   }
   const tokens = new TokenService(env);
+  const metrics = createMetrics(SUBGRAPH_NAME);
+  const redis = createCacheRedis(env.REDIS_URL, log);
+  const counters = {
+    hits: new Counter({ name: 'product_cache_hits_total', help: 'Product reads served from Redis', registers: [metrics] }),
+    misses: new Counter({ name: 'product_cache_misses_total', help: 'Product reads that went to Postgres', registers: [metrics] }),
+    errors: new Counter({ name: 'product_cache_errors_total', help: 'Failed cache operations', labelNames: ['op'], registers: [metrics] }),
+  };
+  const cache = new ProductCache(redis, env.REDIS_KEY_PREFIX, env.PRODUCT_CACHE_TTL_SECONDS, counters, log);
   const { schema } = await buildProductSubgraph();
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
@@ -35,14 +44,18 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     orm,
     schema,
     tokens,
-    extendContext: (base) => ({ ...base, products: new ProductService(base.em, env.CURRENCY) }),
+    metrics,
+    extendContext: (base) => ({ ...base, products: new ProductService(base.em, env.CURRENCY, cache) }),
   });
   return {
     server,
     orm,
+    redis,
+    counters,
     close: async () => {
       await server.close();
       await orm.close();
+      redis.disconnect();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { commonEnv, loadEnv, port, postgresUrl } from '@shop/kit';
+import { commonEnv, loadEnv, port, postgresUrl, redisUrl } from '@shop/kit';
 import { z } from 'zod';
 
 export const productEnvSchema = z
@@ -9,6 +9,10 @@ export const productEnvSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
       .default('USD'),
+    REDIS_URL: redisUrl,
+    /** Keys are `<prefix>product:<id>`; tests use their own prefix. */
+    REDIS_KEY_PREFIX: z.string().default('shop:'),
+    PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   })
   .and(commonEnv);
 

@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { Check, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Check, Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 @Entity({ tableName: 'products' })
 @Check({ name: 'products_stock_non_negative', expression: 'stock >= 0' })
 @Check({ name: 'products_price_non_negative', expression: 'price_cents >= 0' })
+// Keyset pagination orders by (name, id); substring search on name/SKU uses trigram indexes (pg_trgm).
+@Index({ name: 'products_name_id_index', properties: ['name', 'id'] })
+@Index({
+  name: 'products_name_trgm_index',
+  expression: 'create index "products_name_trgm_index" on "products" using gin ("name" gin_trgm_ops)',
+})
+@Index({
+  name: 'products_sku_trgm_index',
+  expression: 'create index "products_sku_trgm_index" on "products" using gin ("sku" gin_trgm_ops)',
+})
 export class Product {
-  [OptionalProps]?: 'description' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'description' | 'createdAt' | 'updatedAt' | 'version';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -35,4 +45,8 @@ export class Product {
 
   @Property({ type: 'datetime', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  /** Bumped by every write; the cache never replaces a newer version with an older one. */
+  @Property({ type: 'integer', version: true })
+  version: number = 1;
 }

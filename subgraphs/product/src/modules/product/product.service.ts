@@ -1,7 +1,8 @@
-import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import { OptimisticLockError, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, decodeCursor, encodeCursor, notFound, pageSize, parseInput, requireAdmin, type Caller } from '@shop/kit';
 import { z } from 'zod';
+import type { ProductCache, ProductRecord } from './product.cache.js';
 import { Product } from './product.entity.js';
 
 const MAX_PRICE_CENTS = 100_000_000;
@@ -50,17 +51,23 @@ export class ProductService {
   constructor(
     private readonly em: EntityManager,
     private readonly currency: string,
+    private readonly cache: ProductCache,
   ) {}
 
-  async get(id: string): Promise<Product | null> {
-    return UUID.test(id) ? this.em.findOne(Product, { id }) : null;
+  async get(id: string): Promise<ProductRecord | null> {
+    return (await this.findManyById([id]))[0] ?? null;
   }
 
-  /** One statement for any number of ids; results line up with `ids`, null where missing. */
-  async findManyById(ids: readonly string[]): Promise<Array<Product | null>> {
+  /** Cache first (one MGET), then one SQL statement for the misses; results line up with `ids`, null where missing. */
+  async findManyById(ids: readonly string[]): Promise<Array<ProductRecord | null>> {
     const valid = [...new Set(ids.filter((id) => UUID.test(id)))];
-    const found = valid.length ? await this.em.find(Product, { id: { $in: valid } }) : [];
-    const byId = new Map(found.map((p) => [p.id, p]));
+    const byId = await this.cache.getMany(valid);
+    const missing = valid.filter((id) => !byId.has(id));
+    if (missing.length) {
+      const loaded = await this.em.find(Product, { id: { $in: missing } });
+      await this.cache.put(loaded);
+      for (const product of loaded) byId.set(product.id, product);
+    }
     return ids.map((id) => byId.get(id) ?? null);
   }
 
@@ -85,7 +92,7 @@ export class ProductService {
     return { items, hasNextPage: rows.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount };
   }
 
-  async create(caller: Caller | null, input: unknown): Promise<Product> {
+  async create(caller: Caller | null, input: unknown): Promise<ProductRecord> {
     requireAdmin(caller);
     const data = parseInput(createProductSchema, input);
     const product = this.em.create(Product, { ...data, currency: data.currency ?? this.currency });
@@ -99,16 +106,23 @@ export class ProductService {
     return product;
   }
 
-  async update(caller: Caller | null, id: string, input: unknown): Promise<Product> {
+  async update(caller: Caller | null, id: string, input: unknown): Promise<ProductRecord> {
     requireAdmin(caller);
     const data = parseInput(updateProductSchema, input);
-    const product = await this.get(id);
+    const product = UUID.test(id) ? await this.em.findOne(Product, { id }) : null;
     if (!product) throw notFound('Product', id);
     for (const key of ['name', 'description', 'priceCents', 'stock'] as const) {
       const value = data[key];
       if (value !== undefined && value !== null) Object.assign(product, { [key]: value });
     }
-    await this.em.flush();
+    try {
+      await this.em.flush();
+    } catch (error) {
+      if (error instanceof OptimisticLockError) throw conflict('The product was changed at the same time; read it again and retry', { id });
+      throw error;
+    }
+    // Write-through before returning: once this mutation returns, no reader gets the old price from the cache.
+    await this.cache.put([product]);
     return product;
   }
 }

@@ -1,6 +1,6 @@
 import { Money, money, PageInfo } from '@shop/kit';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { Product } from './product.entity.js';
+import type { ProductRecord } from './product.cache.js';
 
 @Directive('@key(fields: "id")')
 @ObjectType('Product')
@@ -29,7 +29,7 @@ export class ProductType {
   @Field(() => Date)
   updatedAt!: Date;
 
-  static from(product: Product): ProductType {
+  static from(product: ProductRecord): ProductType {
     return Object.assign(new ProductType(), {
       id: product.id,
       sku: product.sku,

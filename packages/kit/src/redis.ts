@@ -1,0 +1,28 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+export { Redis };
+
+/**
+ * A Redis client for caches: commands fail fast while disconnected (no offline queue, one retry),
+ * so callers fall back to Postgres instead of waiting; it keeps reconnecting in the background.
+ */
+export function createCacheRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    commandTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  let healthy = true;
+  redis.on('error', (error: Error) => {
+    if (healthy) log.warn({ err: error }, 'redis unavailable; falling back to Postgres');
+    healthy = false;
+  });
+  redis.on('ready', () => {
+    if (!healthy) log.info('redis reconnected');
+    healthy = true;
+  });
+  return redis;
+}

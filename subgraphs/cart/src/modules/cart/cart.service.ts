@@ -1,0 +1,112 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, badInput, forbidden, money, notFound, requireCaller, type Caller } from '@shop/kit';
+import { CartLine } from './cart-line.entity.js';
+import { CartItemType, CartType, ProductRef } from './cart.type.js';
+import type { ProductClient } from './product.client.js';
+
+export interface CartPolicy {
+  maxQuantity: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class CartService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly products: ProductClient,
+    private readonly policy: CartPolicy,
+    private readonly correlationId: string,
+  ) {}
+
+  /** The cart of `userId`, readable only by that user. One SQL statement however many lines. */
+  async cartOf(caller: Caller | null, userId: string): Promise<CartType> {
+    const signedIn = requireCaller(caller);
+    if (signedIn.userId !== userId) throw forbidden('A cart can only be read by its owner');
+    return this.load(userId);
+  }
+
+  async add(caller: Caller | null, productId: string, quantity: number): Promise<CartType> {
+    const { userId } = requireCaller(caller);
+    this.checkQuantity(quantity, 1);
+    const product = await this.product(productId);
+    const existing = await this.em.findOne(CartLine, { userId, productId: product.id });
+    const wanted = (existing?.quantity ?? 0) + quantity;
+    this.checkQuantity(wanted, 1, existing ? `with the ${existing.quantity} already in the cart` : '');
+    this.checkStock(product, wanted);
+    // One statement, so two adds racing on the same line both count; the WHERE keeps the bound under races too.
+    const rows: Array<{ quantity: number }> = await this.em.getConnection().execute(
+      `insert into cart_lines (user_id, product_id, quantity, price_when_added_cents, currency, added_at, updated_at)
+       values (?, ?, ?, ?, ?, now(), now())
+       on conflict (user_id, product_id) do update
+         set quantity = cart_lines.quantity + excluded.quantity, updated_at = now()
+         where cart_lines.quantity + excluded.quantity <= ?
+       returning quantity`,
+      [userId, product.id, quantity, product.price.amountCents, product.price.currency, Math.min(this.policy.maxQuantity, product.stock)],
+    );
+    if (rows.length === 0) throw badInput([{ field: 'quantity', message: 'the line changed at the same time; read the cart and retry' }]);
+    return this.load(userId);
+  }
+
+  /** Sets a line's quantity; 0 removes it. A product not yet in the cart is added at its current price. */
+  async set(caller: Caller | null, productId: string, quantity: number): Promise<CartType> {
+    const { userId } = requireCaller(caller);
+    this.checkQuantity(quantity, 0);
+    if (quantity === 0) return this.remove(caller, productId);
+    const product = await this.product(productId);
+    this.checkStock(product, quantity);
+    await this.em.getConnection().execute(
+      `insert into cart_lines (user_id, product_id, quantity, price_when_added_cents, currency, added_at, updated_at)
+       values (?, ?, ?, ?, ?, now(), now())
+       on conflict (user_id, product_id) do update set quantity = excluded.quantity, updated_at = now()`,
+      [userId, product.id, quantity, product.price.amountCents, product.price.currency],
+    );
+    return this.load(userId);
+  }
+
+  /** Idempotent: removing a product that is not in the cart returns the cart unchanged. */
+  async remove(caller: Caller | null, productId: string): Promise<CartType> {
+    const { userId } = requireCaller(caller);
+    if (UUID.test(productId)) await this.em.nativeDelete(CartLine, { userId, productId });
+    return this.load(userId);
+  }
+
+  private async load(userId: string): Promise<CartType> {
+    const lines = await this.em.find(CartLine, { userId }, { orderBy: { addedAt: 'asc', productId: 'asc' } });
+    return toCart(userId, lines);
+  }
+
+  private async product(productId: string) {
+    const product = UUID.test(productId) ? await this.products.get(productId, this.correlationId) : null;
+    if (!product) throw notFound('Product', productId);
+    return product;
+  }
+
+  private checkQuantity(quantity: number, min: number, context = '') {
+    if (!Number.isInteger(quantity) || quantity < min || quantity > this.policy.maxQuantity) {
+      const suffix = context ? ` (${context})` : '';
+      throw badInput([{ field: 'quantity', message: `must be between ${min} and ${this.policy.maxQuantity} per line${suffix}` }]);
+    }
+  }
+
+  private checkStock(product: { id: string; name: string; stock: number }, wanted: number) {
+    if (wanted > product.stock) {
+      throw new AppError('OUT_OF_STOCK', `Only ${product.stock} of ${product.name} left`, {
+        productId: product.id,
+        available: product.stock,
+        requested: wanted,
+      });
+    }
+  }
+}
+
+export function toCart(userId: string, lines: CartLine[]): CartType {
+  const items = lines.map((line) =>
+    Object.assign(new CartItemType(), {
+      id: `${userId}:${line.productId}`,
+      product: Object.assign(new ProductRef(), { id: line.productId }),
+      quantity: line.quantity,
+      priceWhenAdded: money(line.priceWhenAddedCents, line.currency),
+    }),
+  );
+  return Object.assign(new CartType(), { id: userId, items, itemCount: lines.reduce((sum, line) => sum + line.quantity, 0) });
+}
