@@ -26,3 +26,18 @@ export function createCacheRedis(url: string, log: Logger): Redis {
   });
   return redis;
 }
+
+/** Gives Redis a moment to connect at start-up; a service that uses it only as a cache starts without it. */
+export async function waitForRedis(redis: Redis, timeoutMs = 2000): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.on('ready', onReady);
+  });
+}

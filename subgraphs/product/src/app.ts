@@ -1,5 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Counter, createCacheRedis, createLogger, createMetrics, createOrm, migrate, serveSubgraph, TokenService } from '@shop/kit';
+import {
+  Counter,
+  createCacheRedis,
+  waitForRedis,
+  createLogger,
+  createMetrics,
+  createOrm,
+  migrate,
+  serveSubgraph,
+  TokenService,
+} from '@shop/kit';
 import { ProductCache } from './modules/product/product.cache.js';
 import type { ProductEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -29,6 +39,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
   const tokens = new TokenService(env);
   const metrics = createMetrics(SUBGRAPH_NAME);
   const redis = createCacheRedis(env.REDIS_URL, log);
+  await waitForRedis(redis);
   const counters = {
     hits: new Counter({ name: 'product_cache_hits_total', help: 'Product reads served from Redis', registers: [metrics] }),
     misses: new Counter({ name: 'product_cache_misses_total', help: 'Product reads that went to Postgres', registers: [metrics] }),
@@ -52,6 +63,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     orm,
     redis,
     counters,
+    cacheForTests: cache,
     close: async () => {
       await server.close();
       await orm.close();

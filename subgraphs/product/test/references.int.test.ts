@@ -18,6 +18,8 @@ describe('product references (real Postgres)', () => {
     });
   });
   after(async () => {
+    const keys = await service.redis.keys(`${TEST_ENV.REDIS_KEY_PREFIX}*`);
+    if (keys.length) await service.redis.del(...keys);
     await service?.close();
     await dropDatabases([databaseUrl]);
   });
@@ -47,11 +49,11 @@ describe('product references (real Postgres)', () => {
     );
   });
 
-  it('costs one statement per request however references are split across the query', async () => {
+  it('costs at most one statement per request however references are split across the query', async () => {
     const products = await service.orm.em.fork().find(Product, {}, { limit: 3 });
     const statements = countStatements(service.orm);
     await resolve([products[0]!.id, products[1]!.id, products[0]!.id, products[2]!.id]);
     statements.stop();
-    assert.equal(statements.count, 1);
+    assert.ok(statements.count <= 1, statements.sql.join('\n'));
   });
 });

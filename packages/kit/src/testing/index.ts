@@ -25,5 +25,9 @@ export async function dropDatabases(urls: string[]): Promise<void> {
   }
 }
 
-/** Environment shared by every service in a test: quiet logs, test mode. */
-export const TEST_ENV = { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } as const;
+/** Environment for services under test: quiet logs, test mode, Redis keys of this test process only. */
+export const TEST_ENV = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+} as const;
