@@ -175,6 +175,25 @@ describe('cart with live prices through the gateway', () => {
     console.log(`100-line cart through the gateway, warm cache: median ${timings[7]!.toFixed(1)} ms over 15 runs`);
   });
 
+  it('keeps answering when a product in the cart is withdrawn from sale', async () => {
+    const shopper = await system.signUp('Archive Shopper');
+    const doomed = (
+      await admin.CreateProduct({ input: { sku: `DOOMED-${Date.now()}`, name: 'Doomed Gadget', priceCents: 1234, stock: 9 } })
+    ).createProduct;
+    await shopper.client.AddToCart({ productId: doomed.id, quantity: 2 });
+    await shopper.client.AddToCart({ productId: catalogue[5]!.id, quantity: 1 });
+    await admin.ArchiveProduct({ id: doomed.id });
+    const cart = (await shopper.client.MyCart()).me!.cart;
+    const line = cart.items.find((i) => i.product.id === doomed.id)!;
+    assert.equal(line.product.archived, true);
+    assert.equal(line.product.inStock, false);
+    assert.equal(line.lineTotal.amountCents, 2468);
+    assert.equal(cart.items.length, 2);
+    const listed = (await system.client().Products({ first: 10, search: doomed.sku })).products;
+    assert.equal(listed.totalCount, 0);
+    assert.deepEqual(await codesOf(shopper.client.AddToCart({ productId: doomed.id, quantity: 1 })), ['OUT_OF_STOCK']);
+  });
+
   it('still answers when the product subgraph is down: what it can, with errors on the missing fields, never a 500', async () => {
     const user = await system.signUp('Resilient');
     await user.client.AddToCart({ productId: catalogue[4]!.id, quantity: 2 });

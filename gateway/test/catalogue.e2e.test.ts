@@ -79,6 +79,8 @@ describe('catalogue through the gateway', () => {
     const id = products.edges[0]!.node.id;
     assert.deepEqual(await codesOf(system.client().UpdateProduct({ id, input: { priceCents: 1 } })), ['UNAUTHENTICATED']);
     assert.deepEqual(await codesOf(customer.client.UpdateProduct({ id, input: { priceCents: 1 } })), ['FORBIDDEN']);
+    assert.deepEqual(await codesOf(customer.client.ArchiveProduct({ id })), ['FORBIDDEN']);
+    assert.deepEqual(await codesOf(system.client().ArchiveProduct({ id })), ['UNAUTHENTICATED']);
     assert.equal((await system.client().Product({ id })).product?.price.amountCents, products.edges[0]!.node.price.amountCents);
 
     assert.deepEqual(await codesOf(admin.CreateProduct({ input: { ...input, priceCents: -1 } })), ['BAD_USER_INPUT']);

@@ -90,7 +90,15 @@ export type CartFieldsFragment = {
     id: string;
     quantity: number;
     priceChanged: boolean;
-    product: { id: string; name: string; sku: string; stock: number; price: { amountCents: number; currency: string; formatted: string } };
+    product: {
+      id: string;
+      name: string;
+      sku: string;
+      stock: number;
+      inStock: boolean;
+      archived: boolean;
+      price: { amountCents: number; currency: string; formatted: string };
+    };
     unitPrice: { amountCents: number; currency: string; formatted: string };
     lineTotal: { amountCents: number; currency: string; formatted: string };
     priceWhenAdded: { amountCents: number; currency: string; formatted: string };
@@ -115,6 +123,8 @@ export type MyCartQuery = {
           name: string;
           sku: string;
           stock: number;
+          inStock: boolean;
+          archived: boolean;
           price: { amountCents: number; currency: string; formatted: string };
         };
         unitPrice: { amountCents: number; currency: string; formatted: string };
@@ -144,6 +154,8 @@ export type AddToCartMutation = {
         name: string;
         sku: string;
         stock: number;
+        inStock: boolean;
+        archived: boolean;
         price: { amountCents: number; currency: string; formatted: string };
       };
       unitPrice: { amountCents: number; currency: string; formatted: string };
@@ -172,6 +184,8 @@ export type UpdateCartItemMutation = {
         name: string;
         sku: string;
         stock: number;
+        inStock: boolean;
+        archived: boolean;
         price: { amountCents: number; currency: string; formatted: string };
       };
       unitPrice: { amountCents: number; currency: string; formatted: string };
@@ -199,6 +213,8 @@ export type RemoveFromCartMutation = {
         name: string;
         sku: string;
         stock: number;
+        inStock: boolean;
+        archived: boolean;
         price: { amountCents: number; currency: string; formatted: string };
       };
       unitPrice: { amountCents: number; currency: string; formatted: string };
@@ -217,6 +233,7 @@ export type ProductFieldsFragment = {
   description: string;
   stock: number;
   inStock: boolean;
+  archived: boolean;
   updatedAt: string;
   price: { amountCents: number; currency: string; formatted: string };
 };
@@ -233,6 +250,7 @@ export type ProductQuery = {
     description: string;
     stock: number;
     inStock: boolean;
+    archived: boolean;
     updatedAt: string;
     price: { amountCents: number; currency: string; formatted: string };
   } | null;
@@ -256,6 +274,7 @@ export type ProductsQuery = {
         description: string;
         stock: number;
         inStock: boolean;
+        archived: boolean;
         updatedAt: string;
         price: { amountCents: number; currency: string; formatted: string };
       };
@@ -276,6 +295,7 @@ export type CreateProductMutation = {
     description: string;
     stock: number;
     inStock: boolean;
+    archived: boolean;
     updatedAt: string;
     price: { amountCents: number; currency: string; formatted: string };
   };
@@ -294,6 +314,25 @@ export type UpdateProductMutation = {
     description: string;
     stock: number;
     inStock: boolean;
+    archived: boolean;
+    updatedAt: string;
+    price: { amountCents: number; currency: string; formatted: string };
+  };
+};
+
+export type ArchiveProductMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ArchiveProductMutation = {
+  archiveProduct: {
+    id: string;
+    sku: string;
+    name: string;
+    description: string;
+    stock: number;
+    inStock: boolean;
+    archived: boolean;
     updatedAt: string;
     price: { amountCents: number; currency: string; formatted: string };
   };
@@ -410,6 +449,8 @@ export const CartFieldsFragmentDoc = {
                       { kind: 'Field', name: { kind: 'Name', value: 'name' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
                       {
                         kind: 'Field',
                         name: { kind: 'Name', value: 'price' },
@@ -488,6 +529,7 @@ export const ProductFieldsFragmentDoc = {
           },
           { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
           { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
           { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
         ],
       },
@@ -816,6 +858,8 @@ export const MyCartDocument = {
                       { kind: 'Field', name: { kind: 'Name', value: 'name' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
                       {
                         kind: 'Field',
                         name: { kind: 'Name', value: 'price' },
@@ -947,6 +991,8 @@ export const AddToCartDocument = {
                       { kind: 'Field', name: { kind: 'Name', value: 'name' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
                       {
                         kind: 'Field',
                         name: { kind: 'Name', value: 'price' },
@@ -1078,6 +1124,8 @@ export const UpdateCartItemDocument = {
                       { kind: 'Field', name: { kind: 'Name', value: 'name' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
                       {
                         kind: 'Field',
                         name: { kind: 'Name', value: 'price' },
@@ -1199,6 +1247,8 @@ export const RemoveFromCartDocument = {
                       { kind: 'Field', name: { kind: 'Name', value: 'name' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
                       {
                         kind: 'Field',
                         name: { kind: 'Name', value: 'price' },
@@ -1318,6 +1368,7 @@ export const ProductDocument = {
           },
           { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
           { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
           { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
         ],
       },
@@ -1442,6 +1493,7 @@ export const ProductsDocument = {
           },
           { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
           { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
           { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
         ],
       },
@@ -1514,6 +1566,7 @@ export const CreateProductDocument = {
           },
           { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
           { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
           { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
         ],
       },
@@ -1592,6 +1645,76 @@ export const UpdateProductDocument = {
           },
           { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
           { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const ArchiveProductDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ArchiveProduct' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'archiveProduct' },
+            arguments: [
+              { kind: 'Argument', name: { kind: 'Name', value: 'id' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } } },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProductFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountCents' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'formatted' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ProductFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Product' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: { kind: 'SelectionSet', selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } }] },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'stock' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
           { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
         ],
       },
@@ -1656,6 +1779,13 @@ export function getSdk<C>(requester: Requester<C>) {
         variables,
         options,
       ) as Promise<UpdateProductMutation>;
+    },
+    ArchiveProduct(variables: ArchiveProductMutationVariables, options?: C): Promise<ArchiveProductMutation> {
+      return requester<ArchiveProductMutation, ArchiveProductMutationVariables>(
+        ArchiveProductDocument,
+        variables,
+        options,
+      ) as Promise<ArchiveProductMutation>;
     },
   };
 }

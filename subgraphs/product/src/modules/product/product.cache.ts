@@ -11,6 +11,7 @@ export interface ProductRecord {
   currency: string;
   stock: number;
   updatedAt: Date;
+  archivedAt: Date | null;
   version: number;
 }
 
@@ -80,11 +81,22 @@ export class ProductCache {
 }
 
 function serialize(product: ProductRecord): string {
-  const { id, sku, name, description, priceCents, currency, stock, updatedAt, version } = product;
-  return JSON.stringify({ id, sku, name, description, priceCents, currency, stock, updatedAt: updatedAt.toISOString(), version });
+  const { id, sku, name, description, priceCents, currency, stock, updatedAt, archivedAt, version } = product;
+  return JSON.stringify({
+    id,
+    sku,
+    name,
+    description,
+    priceCents,
+    currency,
+    stock,
+    updatedAt: updatedAt.toISOString(),
+    archivedAt: archivedAt?.toISOString() ?? null,
+    version,
+  });
 }
 
 function revive(value: string): ProductRecord {
-  const parsed = JSON.parse(value) as Omit<ProductRecord, 'updatedAt'> & { updatedAt: string };
-  return { ...parsed, updatedAt: new Date(parsed.updatedAt) };
+  const parsed = JSON.parse(value) as Omit<ProductRecord, 'updatedAt' | 'archivedAt'> & { updatedAt: string; archivedAt?: string | null };
+  return { ...parsed, updatedAt: new Date(parsed.updatedAt), archivedAt: parsed.archivedAt ? new Date(parsed.archivedAt) : null };
 }

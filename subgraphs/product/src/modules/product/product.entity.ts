@@ -15,7 +15,7 @@ import { Check, Entity, Index, OptionalProps, PrimaryKey, Property, Unique } fro
   expression: 'create index "products_sku_trgm_index" on "products" using gin ("sku" gin_trgm_ops)',
 })
 export class Product {
-  [OptionalProps]?: 'description' | 'createdAt' | 'updatedAt' | 'version';
+  [OptionalProps]?: 'description' | 'createdAt' | 'updatedAt' | 'version' | 'archivedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -45,6 +45,10 @@ export class Product {
 
   @Property({ type: 'datetime', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  /** Archived products leave the catalogue but keep resolving (carts and orders still point at them). */
+  @Property({ type: 'datetime', nullable: true })
+  archivedAt: Date | null = null;
 
   /** Bumped by every write; the cache never replaces a newer version with an older one. */
   @Property({ type: 'integer', version: true })

@@ -31,6 +31,13 @@ export class ProductResolver {
     return ProductType.from(await ctx.products.create(ctx.caller, input));
   }
 
+  @Mutation(() => ProductType, {
+    description: 'ADMIN only. Withdraws the product from the catalogue; it keeps resolving for carts and orders.',
+  })
+  async archiveProduct(@Arg('id', () => ID) id: string, @Ctx() ctx: ProductContext): Promise<ProductType> {
+    return ProductType.from(await ctx.products.archive(ctx.caller, id));
+  }
+
   @Mutation(() => ProductType, { description: 'ADMIN only.' })
   async updateProduct(
     @Arg('id', () => ID) id: string,

@@ -76,8 +76,8 @@ export class ProductService {
     const first = pageSize(args.first);
     const term = args.search?.trim();
     const filter: FilterQuery<Product> = term
-      ? { $or: [{ name: { $ilike: `%${escapeLike(term)}%` } }, { sku: { $ilike: `%${escapeLike(term)}%` } }] }
-      : {};
+      ? { archivedAt: null, $or: [{ name: { $ilike: `%${escapeLike(term)}%` } }, { sku: { $ilike: `%${escapeLike(term)}%` } }] }
+      : { archivedAt: null };
     let where: FilterQuery<Product> = filter;
     if (args.after) {
       const [afterName, afterId] = decodeCursor(args.after, 2) as [string, string];
@@ -109,12 +109,26 @@ export class ProductService {
   async update(caller: Caller | null, id: string, input: unknown): Promise<ProductRecord> {
     requireAdmin(caller);
     const data = parseInput(updateProductSchema, input);
+    return this.change(id, (product) => {
+      for (const key of ['name', 'description', 'priceCents', 'stock'] as const) {
+        const value = data[key];
+        if (value !== undefined && value !== null) Object.assign(product, { [key]: value });
+      }
+    });
+  }
+
+  /** Withdraws a product from sale. Nothing is deleted: carts and orders keep resolving it. Idempotent. */
+  async archive(caller: Caller | null, id: string): Promise<ProductRecord> {
+    requireAdmin(caller);
+    return this.change(id, (product) => {
+      product.archivedAt ??= new Date();
+    });
+  }
+
+  private async change(id: string, apply: (product: Product) => void): Promise<ProductRecord> {
     const product = UUID.test(id) ? await this.em.findOne(Product, { id }) : null;
     if (!product) throw notFound('Product', id);
-    for (const key of ['name', 'description', 'priceCents', 'stock'] as const) {
-      const value = data[key];
-      if (value !== undefined && value !== null) Object.assign(product, { [key]: value });
-    }
+    apply(product);
     try {
       await this.em.flush();
     } catch (error) {

@@ -20,11 +20,14 @@ export class ProductType {
   @Field(() => Money)
   price!: Money;
 
-  @Field(() => Int, { description: 'Units that can still be bought (reserved units are not included).' })
+  @Field(() => Int, { description: 'Units that can still be bought (reserved units are not included; 0 once archived).' })
   stock!: number;
 
   @Field(() => Boolean)
   inStock!: boolean;
+
+  @Field(() => Boolean, { description: 'Withdrawn from sale: no longer listed, but still shown where carts and orders refer to it.' })
+  archived!: boolean;
 
   @Field(() => Date)
   updatedAt!: Date;
@@ -36,8 +39,9 @@ export class ProductType {
       name: product.name,
       description: product.description,
       price: money(product.priceCents, product.currency),
-      stock: product.stock,
-      inStock: product.stock > 0,
+      stock: product.archivedAt ? 0 : product.stock,
+      inStock: !product.archivedAt && product.stock > 0,
+      archived: product.archivedAt !== null,
       updatedAt: product.updatedAt,
     });
   }
