@@ -1,6 +1,11 @@
-# One image recipe for every service: `docker build --target <user|product|cart|order|gateway> .`
-FROM node:22-bookworm-slim AS deps
+# syntax=docker/dockerfile:1
+# One recipe for every service: `docker build --target <user|product|cart|order|gateway> .` (compose does this).
+FROM node:22-bookworm-slim AS base
 WORKDIR /app
+
+# Manifests only, so the install layers are rebuilt when a package.json or the lockfile changes, not on every edit.
+# A new workspace must be added here too: npm ci refuses a lockfile whose workspaces are missing.
+FROM base AS manifests
 COPY package.json package-lock.json ./
 COPY packages/kit/package.json packages/kit/
 COPY packages/sdk/package.json packages/sdk/
@@ -10,55 +15,52 @@ COPY subgraphs/cart/package.json subgraphs/cart/
 COPY subgraphs/order/package.json subgraphs/order/
 COPY schema/package.json schema/
 COPY gateway/package.json gateway/
-RUN npm ci --no-audit --no-fund
+
+FROM manifests AS deps
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+
+FROM manifests AS prod-deps
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 
 FROM deps AS build
-COPY tsconfig.json turbo.json ./
+COPY tsconfig.json ./
 COPY packages packages
 COPY subgraphs subgraphs
 COPY schema schema
 COPY gateway gateway
 RUN npx tsc -b
 
-FROM deps AS prod-deps
-RUN npm prune --omit=dev --no-audit --no-fund
-
-FROM node:22-bookworm-slim AS runtime
+FROM base AS runtime-base
 ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=prod-deps /app/node_modules node_modules
-COPY --from=prod-deps /app/package.json ./
-COPY --from=build /app/packages/kit/package.json packages/kit/
-COPY --from=build /app/packages/kit/dist packages/kit/dist
+# All of /app, not just /app/node_modules: npm nests some packages inside a workspace (packages/kit/node_modules holds
+# the @graphql-tools/utils 10 that kit needs; the hoisted copy is a dev-only 11), and the @shop/* links point into it.
+COPY --from=prod-deps /app ./
+COPY --from=build /app/packages/kit/dist/src packages/kit/dist/src
 USER node
 
-FROM runtime AS user
-COPY --from=build /app/subgraphs/user/package.json subgraphs/user/
-COPY --from=build /app/subgraphs/user/dist subgraphs/user/dist
+FROM runtime-base AS user
+COPY --from=build /app/subgraphs/user/dist/src subgraphs/user/dist/src
 EXPOSE 4001
-CMD ["node", "--enable-source-maps", "subgraphs/user/dist/src/main.js"]
+CMD ["node", "subgraphs/user/dist/src/main.js"]
 
-FROM runtime AS product
-COPY --from=build /app/subgraphs/product/package.json subgraphs/product/
-COPY --from=build /app/subgraphs/product/dist subgraphs/product/dist
+FROM runtime-base AS product
+COPY --from=build /app/subgraphs/product/dist/src subgraphs/product/dist/src
 EXPOSE 4002
-CMD ["node", "--enable-source-maps", "subgraphs/product/dist/src/main.js"]
+CMD ["node", "subgraphs/product/dist/src/main.js"]
 
-FROM runtime AS cart
-COPY --from=build /app/subgraphs/cart/package.json subgraphs/cart/
-COPY --from=build /app/subgraphs/cart/dist subgraphs/cart/dist
+FROM runtime-base AS cart
+COPY --from=build /app/subgraphs/cart/dist/src subgraphs/cart/dist/src
 EXPOSE 4003
-CMD ["node", "--enable-source-maps", "subgraphs/cart/dist/src/main.js"]
+CMD ["node", "subgraphs/cart/dist/src/main.js"]
 
-FROM runtime AS order
-COPY --from=build /app/subgraphs/order/package.json subgraphs/order/
-COPY --from=build /app/subgraphs/order/dist subgraphs/order/dist
+FROM runtime-base AS order
+COPY --from=build /app/subgraphs/order/dist/src subgraphs/order/dist/src
 EXPOSE 4004
-CMD ["node", "--enable-source-maps", "subgraphs/order/dist/src/main.js"]
+CMD ["node", "subgraphs/order/dist/src/main.js"]
 
-FROM runtime AS gateway
-COPY --from=build /app/gateway/package.json gateway/
-COPY --from=build /app/gateway/dist gateway/dist
-COPY --from=build /app/schema/supergraph.graphql schema/supergraph.graphql
+FROM runtime-base AS gateway
+COPY --from=build /app/gateway/dist/src gateway/dist/src
+# SUPERGRAPH_PATH defaults to ../../../schema/supergraph.graphql from gateway/dist/src.
+COPY schema/supergraph.graphql schema/supergraph.graphql
 EXPOSE 4000
-CMD ["node", "--enable-source-maps", "gateway/dist/src/main.js"]
+CMD ["node", "gateway/dist/src/main.js"]

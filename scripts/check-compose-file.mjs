@@ -19,12 +19,14 @@ const services = {
 };
 
 const envNames = (source) => new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]));
+// `requireInProduction([...])` (packages/kit/src/env.ts) always adds JWT_SECRET to the names it is given.
 const requiredInProduction = (source) =>
-  source.includes('required in production')
-    ? new Set(
-        [...source.matchAll(/(?:path: \[|of \[)([^\]]*)\]/g)].flatMap((m) => [...m[1].matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((n) => n[1])),
-      )
-    : new Set();
+  new Set(
+    [...source.matchAll(/requireInProduction\(\[?([^)\]]*)\]?\)/g)].flatMap((m) => [
+      'JWT_SECRET',
+      ...[...m[1].matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((n) => n[1]),
+    ]),
+  );
 const kitEnv = read('packages/kit/src/env.ts');
 
 const problems = [];
@@ -41,7 +43,7 @@ for (const [name, spec] of Object.entries(services)) {
   const source = read(`${spec.dir}/src/environment.ts`);
   const usesCommon = source.includes('commonEnv');
   const reads = new Set([...envNames(source), ...(usesCommon ? envNames(kitEnv) : [])]);
-  const required = new Set([...requiredInProduction(source), ...(usesCommon ? requiredInProduction(kitEnv) : [])]);
+  const required = requiredInProduction(source);
   const env = service.environment ?? {};
 
   for (const key of Object.keys(env)) check(reads.has(key), `${name}: sets ${key}, which ${spec.dir}/src/environment.ts does not read`);

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { commonEnv, EnvironmentError, loadEnv, port, postgresUrl } from './env.js';
+import { commonEnv, EnvironmentError, loadEnv, port, postgresUrl, requireInProduction } from './env.js';
 
-const schema = z.object({ SOME_PORT: port(4001), SOME_DATABASE_URL: postgresUrl('shop_x') }).and(commonEnv);
+const schema = z
+  .object({ SOME_PORT: port(4001), SOME_DATABASE_URL: postgresUrl('shop_x') })
+  .and(commonEnv)
+  .transform(requireInProduction());
 
 describe('loadEnv', () => {
   it('applies documented defaults', () => {

@@ -29,21 +29,30 @@ export const redisUrl = z.url({ protocol: /^rediss?$/ }).default('redis://127.0.
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 
-/** Variables every service reads. JWT_SECRET must be set (32+ chars) in production. */
-export const commonEnv = z
-  .object({
-    NODE_ENV: nodeEnv,
-    LOG_LEVEL: logLevel,
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    JWT_ISSUER: z.string().min(1).default('shop-user'),
-    JWT_AUDIENCE: z.string().min(1).default('shop'),
-  })
-  .transform((env, ctx) => {
-    if (!env.JWT_SECRET && env.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
-      return z.NEVER;
+/** Variables every service reads. Finish a service's schema with `.transform(requireInProduction([...]))`. */
+export const commonEnv = z.object({
+  NODE_ENV: nodeEnv,
+  LOG_LEVEL: logLevel,
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_ISSUER: z.string().min(1).default('shop-user'),
+  JWT_AUDIENCE: z.string().min(1).default('shop'),
+});
+
+type CommonInput = z.infer<typeof commonEnv>;
+
+/**
+ * One final step, so every variable production requires is reported together: JWT_SECRET plus `names`.
+ * Outside production, JWT_SECRET falls back to a development-only value.
+ */
+export function requireInProduction<const N extends string>(names: readonly N[] = []) {
+  return <T extends CommonInput & Partial<Record<N, unknown>>>(env: T, ctx: z.RefinementCtx) => {
+    if (env.NODE_ENV === 'production') {
+      const missing = (['JWT_SECRET', ...names] as string[]).filter((name) => !(env as Record<string, unknown>)[name]);
+      for (const name of missing) ctx.addIssue({ code: 'custom', path: [name], message: 'required in production' });
+      if (missing.length) return z.NEVER;
     }
     return { ...env, JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET };
-  });
+  };
+}
 
-export type CommonEnv = z.infer<typeof commonEnv>;
+export type CommonEnv = CommonInput & { JWT_SECRET: string };

@@ -1,4 +1,4 @@
-import { commonEnv, loadEnv, port, postgresUrl } from '@shop/kit';
+import { commonEnv, loadEnv, requireInProduction, port, postgresUrl } from '@shop/kit';
 import { z } from 'zod';
 
 export const cartEnvSchema = z
@@ -14,7 +14,8 @@ export const cartEnvSchema = z
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
       .default('USD'),
   })
-  .and(commonEnv);
+  .and(commonEnv)
+  .transform(requireInProduction());
 
 export type CartEnv = z.infer<typeof cartEnvSchema>;
 

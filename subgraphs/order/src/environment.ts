@@ -1,4 +1,4 @@
-import { commonEnv, loadEnv, port, postgresUrl } from '@shop/kit';
+import { commonEnv, loadEnv, requireInProduction, port, postgresUrl } from '@shop/kit';
 import { z } from 'zod';
 
 export const orderEnvSchema = z
@@ -6,7 +6,8 @@ export const orderEnvSchema = z
     ORDER_PORT: port(4004),
     ORDER_DATABASE_URL: postgresUrl('shop_order'),
   })
-  .and(commonEnv);
+  .and(commonEnv)
+  .transform(requireInProduction());
 
 export type OrderEnv = z.infer<typeof orderEnvSchema>;
 

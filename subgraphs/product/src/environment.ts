@@ -1,4 +1,4 @@
-import { commonEnv, loadEnv, port, postgresUrl, redisUrl } from '@shop/kit';
+import { commonEnv, loadEnv, requireInProduction, port, postgresUrl, redisUrl } from '@shop/kit';
 import { z } from 'zod';
 
 export const productEnvSchema = z
@@ -14,7 +14,8 @@ export const productEnvSchema = z
     REDIS_KEY_PREFIX: z.string().default('shop:'),
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   })
-  .and(commonEnv);
+  .and(commonEnv)
+  .transform(requireInProduction());
 
 export type ProductEnv = z.infer<typeof productEnvSchema>;
 

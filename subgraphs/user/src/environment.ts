@@ -1,4 +1,4 @@
-import { commonEnv, loadEnv, port, postgresUrl } from '@shop/kit';
+import { commonEnv, loadEnv, requireInProduction, port, postgresUrl } from '@shop/kit';
 import { z } from 'zod';
 
 const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
@@ -17,15 +17,12 @@ export const userEnvSchema = z
       .default(30 * 86_400),
   })
   .and(commonEnv)
-  .transform((env, ctx) => {
-    if (env.NODE_ENV === 'production') {
-      for (const name of ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const) {
-        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required in production' });
-      }
-      if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) return z.NEVER;
-    }
-    return { ...env, ADMIN_EMAIL: env.ADMIN_EMAIL ?? DEV_ADMIN.email, ADMIN_PASSWORD: env.ADMIN_PASSWORD ?? DEV_ADMIN.password };
-  });
+  .transform(requireInProduction(['ADMIN_EMAIL', 'ADMIN_PASSWORD']))
+  .transform((env) => ({
+    ...env,
+    ADMIN_EMAIL: env.ADMIN_EMAIL ?? DEV_ADMIN.email,
+    ADMIN_PASSWORD: env.ADMIN_PASSWORD ?? DEV_ADMIN.password,
+  }));
 
 export type UserEnv = z.infer<typeof userEnvSchema>;
 
