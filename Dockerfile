@@ -8,6 +8,7 @@ WORKDIR /app
 FROM base AS manifests
 COPY package.json package-lock.json ./
 COPY packages/kit/package.json packages/kit/
+COPY packages/messaging/package.json packages/messaging/
 COPY packages/sdk/package.json packages/sdk/
 COPY subgraphs/user/package.json subgraphs/user/
 COPY subgraphs/product/package.json subgraphs/product/
@@ -36,6 +37,7 @@ ENV NODE_ENV=production
 # the @graphql-tools/utils 10 that kit needs; the hoisted copy is a dev-only 11), and the @shop/* links point into it.
 COPY --from=prod-deps /app ./
 COPY --from=build /app/packages/kit/dist/src packages/kit/dist/src
+COPY --from=build /app/packages/messaging/dist/src packages/messaging/dist/src
 USER node
 
 FROM runtime-base AS user

@@ -1,87 +1,343 @@
-// No Docker engine runs here, so docker-compose.yml is kept honest by reading it against the code:
-// every env name it sets is one the service reads, production-required secrets are set, ports, health
-// checks and subgraph URLs agree, dependencies wait for health, and the Dockerfile has each target.
-import { existsSync, readFileSync } from 'node:fs';
+// No Docker engine runs here, so docker-compose.yml and the Dockerfile are kept honest by reading them against the code:
+// env names are ones the services read, secrets the code requires are set, ports, health checks and service URLs agree,
+// dependencies wait for health, and the Dockerfile builds and starts every service.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
 const root = path.resolve(import.meta.dirname, '..');
 const read = (file) => readFileSync(path.join(root, file), 'utf8');
-const compose = parse(read('docker-compose.yml'), { merge: true });
-const dockerfile = read('Dockerfile');
 
-const services = {
-  user: { dir: 'subgraphs/user', portVar: 'USER_PORT', port: 4001 },
-  product: { dir: 'subgraphs/product', portVar: 'PRODUCT_PORT', port: 4002 },
-  cart: { dir: 'subgraphs/cart', portVar: 'CART_PORT', port: 4003 },
-  order: { dir: 'subgraphs/order', portVar: 'ORDER_PORT', port: 4004 },
-  gateway: { dir: 'gateway', portVar: 'PORT', port: 4000 },
+const NODE_SERVICES = {
+  user: { dir: 'subgraphs/user', portVars: ['USER_PORT'], port: 4001 },
+  product: { dir: 'subgraphs/product', portVars: ['PRODUCT_PORT'], port: 4002 },
+  cart: { dir: 'subgraphs/cart', portVars: ['CART_PORT'], port: 4003 },
+  order: { dir: 'subgraphs/order', portVars: ['ORDER_PORT'], port: 4004 },
+  // The gateway takes PORT first, then GATEWAY_PORT.
+  gateway: { dir: 'gateway', portVars: ['PORT', 'GATEWAY_PORT'], port: 4000 },
 };
-
-const envNames = (source) => new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]));
-// `requireInProduction([...])` (packages/kit/src/env.ts) always adds JWT_SECRET to the names it is given.
-const requiredInProduction = (source) =>
-  new Set(
-    [...source.matchAll(/requireInProduction\(\[?([^)\]]*)\]?\)/g)].flatMap((m) => [
-      'JWT_SECRET',
-      ...[...m[1].matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((n) => n[1]),
-    ]),
-  );
-const kitEnv = read('packages/kit/src/env.ts');
+const INFRASTRUCTURE = {
+  postgres: { schemes: ['postgres:', 'postgresql:'], port: 5432 },
+  redis: { schemes: ['redis:', 'rediss:'], port: 6379 },
+  rabbitmq: { schemes: ['amqp:', 'amqps:'], port: 5672 },
+};
+// Variables whose value must be the same everywhere: the user service signs tokens, every other service verifies them.
+const SHARED = ['JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE'];
+const LOOPBACK = /\b(localhost|127\.0\.0\.1)\b|\[::1\]/;
 
 const problems = [];
+const warnings = [];
 let checks = 0;
 const check = (ok, message) => {
   checks += 1;
   if (!ok) problems.push(message);
+  return Boolean(ok);
 };
 
-for (const [name, spec] of Object.entries(services)) {
-  const service = compose.services?.[name];
-  check(service, `${name}: missing from docker-compose.yml`);
-  if (!service) continue;
-  const source = read(`${spec.dir}/src/environment.ts`);
-  const usesCommon = source.includes('commonEnv');
-  const reads = new Set([...envNames(source), ...(usesCommon ? envNames(kitEnv) : [])]);
-  const required = requiredInProduction(source);
-  const env = service.environment ?? {};
-
-  for (const key of Object.keys(env)) check(reads.has(key), `${name}: sets ${key}, which ${spec.dir}/src/environment.ts does not read`);
-  for (const key of required) check(key in env, `${name}: ${key} is required in production but not set`);
-
-  const port = Number(env[spec.portVar] ?? spec.port);
-  const probe = JSON.stringify(service.healthcheck?.test ?? '');
-  check(service.healthcheck, `${name}: no healthcheck`);
-  check(probe.includes(`127.0.0.1:${port}/ready`), `${name}: healthcheck does not probe /ready on its port ${port}`);
-  for (const [dependency, condition] of Object.entries(service.depends_on ?? {})) {
-    check(condition?.condition === 'service_healthy', `${name}: depends_on ${dependency} does not wait for service_healthy`);
-    check(compose.services?.[dependency]?.healthcheck, `${name}: depends on ${dependency}, which has no healthcheck`);
+/**
+ * The top-level `KEY: expression` entries of every `.object({ ... })` in `source`. Strings, comments and regex literals
+ * are skipped while matching brackets, so `/^[A-Z]{3}$/` or a `'` in a comment cannot end an entry early.
+ */
+function objectEntries(source) {
+  const entries = [];
+  for (const m of source.matchAll(/\.object\(\s*\{/g)) {
+    let depth = 0;
+    let part = m.index + m[0].length;
+    for (let i = part; i < source.length; i += 1) {
+      const c = source[i];
+      if (c === '/' && source[i + 1] === '/') i = source.indexOf('\n', i);
+      else if (c === '/' && source[i + 1] === '*') i = source.indexOf('*/', i) + 1;
+      else if (c === '/' && /[(,=:[!&|?{};]\s*$/.test(source.slice(Math.max(0, i - 20), i))) {
+        for (let inClass = false, j = i + 1; j < source.length; j += 1) {
+          if (source[j] === '\\') j += 1;
+          else if (source[j] === '[') inClass = true;
+          else if (source[j] === ']') inClass = false;
+          else if (source[j] === '/' && !inClass) {
+            i = j;
+            break;
+          }
+        }
+      } else if (`'"\``.includes(c)) {
+        for (let j = i + 1; j < source.length; j += 1) {
+          if (source[j] === '\\') j += 1;
+          else if (source[j] === c) {
+            i = j;
+            break;
+          }
+        }
+      } else if ('([{'.includes(c)) depth += 1;
+      else if (')]}'.includes(c) && depth > 0) depth -= 1;
+      else if ((c === '}' || c === ',') && depth === 0) {
+        entries.push(source.slice(part, i));
+        part = i + 1;
+        if (c === '}') break;
+      }
+      if (i < 0) break;
+    }
   }
-  check(new RegExp(`^FROM \\S+ AS ${name}$`, 'm').test(dockerfile), `Dockerfile: no "${name}" target`);
-  check(service.build?.target === name, `${name}: build.target is not "${name}"`);
-  check(existsSync(path.join(root, spec.dir, 'src/main.ts')), `${name}: ${spec.dir}/src/main.ts (the image's entry) does not exist`);
-  check(dockerfile.includes(`"${spec.dir}/dist/src/main.js"`), `Dockerfile: the ${name} target does not run ${spec.dir}/dist/src/main.js`);
+  return entries
+    .map((entry) => entry.replace(/^(?:\s*(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*))*/, '').trim())
+    .map((entry) => /^([A-Z][A-Z0-9_]*)\s*:([\s\S]*)$/.exec(entry))
+    .filter(Boolean)
+    .map((m) => [m[1], m[2].trim()]);
+}
 
-  // Services that call other services must point at the right compose service and port.
-  for (const [key, value] of Object.entries(env)) {
-    const target = /^([A-Z]+)_URL$/.exec(key)?.[1]?.toLowerCase();
-    if (!target || !(target in services)) continue;
-    const expected = `http://${target}:${services[target].port}/graphql`;
-    const targetPort = compose.services?.[target]?.environment?.[services[target].portVar];
-    check(value === expected, `${name}: ${key} is ${value}, expected ${expected}`);
-    check(
-      Number(targetPort ?? services[target].port) === services[target].port,
-      `${target}: listens on ${targetPort}, but ${name} calls :${services[target].port}`,
-    );
+/** `const name = <expression>;` helpers, from kit and from the file itself, so `port(4001)` is known to have a default. */
+function parseHelpers(...sources) {
+  const helpers = new Map();
+  for (const source of sources) {
+    for (const m of source.matchAll(/^(?:export )?const ([A-Za-z_$][\w$]*) =([\s\S]*?;)\s*$/gm)) helpers.set(m[1], m[2]);
+  }
+  return helpers;
+}
+
+/** Each declared variable: whether it may be left unset, its default when a literal, and whether that default is loopback. */
+function describeVariables(entries, helpers) {
+  return new Map(
+    entries.map(([name, expression]) => {
+      const full = `${expression}\n${helpers.get(/^([A-Za-z_$][\w$]*)/.exec(expression)?.[1]) ?? ''}`;
+      const literal = /\.default\(\s*(['"])(.*?)\1\s*\)/.exec(full)?.[2] ?? /\bport\((\d+)\)/.exec(full)?.[1];
+      return [name, { defaulted: /\.default\(|\.optional\(\)/.test(full), defaultValue: literal, loopbackDefault: LOOPBACK.test(full) }];
+    }),
+  );
+}
+
+/** Quoted variable names in array literals of a source that enforces `required in production` (inline or via kit's helper). */
+function namesRequiredInProduction(source, declared) {
+  if (!/required in production|requireInProduction\(/.test(source)) return [];
+  return [...source.matchAll(/\[([^\]]*)\]/g)]
+    .flatMap((m) => [...m[1].matchAll(/['"]([A-Z][A-Z0-9_]*)['"]/g)].map((n) => n[1]))
+    .filter((name) => declared.has(name));
+}
+
+const kitSource = read('packages/kit/src/env.ts');
+const kitHelpers = parseHelpers(kitSource);
+check(kitHelpers.has('commonEnv'), 'packages/kit/src/env.ts: no `export const commonEnv` to read the common variables from');
+const commonVars = describeVariables(objectEntries(kitHelpers.get('commonEnv') ?? ''), kitHelpers);
+const commonRequired = namesRequiredInProduction(kitSource, commonVars);
+
+/** What a service's environment.ts reads, or undefined when the file does not exist yet. */
+function envModelOf(dir) {
+  const file = `${dir}/src/environment.ts`;
+  if (!existsSync(path.join(root, file))) return undefined;
+  const source = read(file);
+  const usesCommon = /\bcommonEnv\b|\brequireInProduction\(/.test(source);
+  const vars = new Map([...(usesCommon ? commonVars : []), ...describeVariables(objectEntries(source), parseHelpers(kitSource, source))]);
+  const required = new Set([...(usesCommon ? commonRequired : []), ...namesRequiredInProduction(source, vars)]);
+  return { file, vars, requiredInProduction: required };
+}
+
+const environmentOf = (service) => {
+  const env = service?.environment ?? {};
+  if (!Array.isArray(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? undefined : String(v)]));
+  return Object.fromEntries(
+    env.map((entry) => [entry.split('=')[0], entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : undefined]),
+  );
+};
+
+/** Dockerfile stages by name, each with its parent (a stage or an image) and its instructions (continuations joined). */
+function parseDockerfile(text) {
+  const stages = new Map();
+  let current;
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const from = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(trimmed);
+    if (from) {
+      current = { parent: from[1], lines: [] };
+      stages.set(from[2] ?? `#${stages.size}`, current);
+    } else current?.lines.push(trimmed);
+  }
+  const chain = (name) => {
+    const result = [];
+    for (let stage = stages.get(name); stage && !result.includes(stage); stage = stages.get(stage.parent)) result.push(stage);
+    return result;
+  };
+  return { stages, chain };
+}
+
+// Workspaces by package name, to follow a service's @shop/* dependencies into the image.
+const workspaces = JSON.parse(read('package.json')).workspaces.flatMap((pattern) =>
+  pattern.endsWith('/*')
+    ? readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(path.join(root, pattern.slice(0, -2), d.name, 'package.json')))
+        .map((d) => `${pattern.slice(0, -2)}/${d.name}`)
+    : [pattern],
+);
+const manifests = new Map(
+  workspaces.filter((dir) => existsSync(path.join(root, dir, 'package.json'))).map((dir) => [dir, JSON.parse(read(`${dir}/package.json`))]),
+);
+const workspaceDirByName = new Map([...manifests].map(([dir, manifest]) => [manifest.name, dir]));
+/** The workspaces `dir` needs at run time: its own and its dependencies' `dependencies`, transitively. */
+function runtimeWorkspaces(dir, seen = new Set()) {
+  for (const name of Object.keys(manifests.get(dir)?.dependencies ?? {})) {
+    const dependency = workspaceDirByName.get(name);
+    if (dependency && !seen.has(dependency)) {
+      seen.add(dependency);
+      runtimeWorkspaces(dependency, seen);
+    }
+  }
+  return seen;
+}
+
+const compose = parse(read('docker-compose.yml'), { merge: true });
+const services = compose?.services ?? {};
+const dockerfile = parseDockerfile(read('Dockerfile'));
+
+// Where each node service listens: its port variable in compose, else the code's default.
+const listening = {};
+const models = {};
+for (const [name, spec] of Object.entries(NODE_SERVICES)) {
+  models[name] = envModelOf(spec.dir);
+  const env = environmentOf(services[name]);
+  const setVar = spec.portVars.find((v) => env[v] !== undefined);
+  const codeDefault = models[name]?.vars.get(spec.portVars.at(-1))?.defaultValue;
+  listening[name] = Number(setVar ? env[setVar] : (codeDefault ?? spec.port));
+}
+const portOf = (name) => listening[name] ?? INFRASTRUCTURE[name]?.port;
+
+for (const [name, service] of Object.entries(services)) {
+  check(service.healthcheck && !service.healthcheck.disable, `${name}: no healthcheck`);
+  const dependsOn = service.depends_on ?? {};
+  if (Array.isArray(dependsOn)) {
+    check(dependsOn.length === 0, `${name}: depends_on is a list, so it waits for start, not health; use { condition: service_healthy }`);
+    continue;
+  }
+  for (const [dependency, options] of Object.entries(dependsOn)) {
+    check(services[dependency], `${name}: depends_on ${dependency}, which is not a compose service`);
+    check(options?.condition === 'service_healthy', `${name}: depends_on ${dependency} does not use condition: service_healthy`);
   }
 }
-const published = Object.entries(compose.services ?? {})
-  .filter(([, s]) => s.ports?.length)
-  .map(([n]) => n);
-check(published.join() === 'gateway', `only the gateway should publish ports, found: ${published.join(', ')}`);
 
+const published = Object.keys(services).filter((name) => services[name].ports?.length);
+check(published.join() === 'gateway', `only the gateway may publish ports; published: ${published.join(', ') || 'none'}`);
+
+const databases = new Map();
+const shared = Object.fromEntries(SHARED.map((key) => [key, new Map()]));
+
+for (const [name, spec] of Object.entries(NODE_SERVICES)) {
+  const service = services[name];
+  if (!check(service, `${name}: missing from docker-compose.yml`)) continue;
+  const env = environmentOf(service);
+  const model = models[name];
+  const port = listening[name];
+  const dependsOn = Array.isArray(service.depends_on) ? {} : (service.depends_on ?? {});
+
+  // Names: everything compose sets is read by the code, and everything the code cannot do without is set.
+  if (!model) {
+    warnings.push(`${name}: ${spec.dir}/src/environment.ts does not exist yet; skipped its variable names`);
+  } else {
+    for (const key of Object.keys(env)) check(model.vars.has(key), `${name}: sets ${key}, which ${model.file} does not read`);
+    for (const [key, v] of model.vars) {
+      if (!v.defaulted) check(env[key] !== undefined, `${name}: ${key} has no default in ${model.file} but is not set`);
+      if (v.loopbackDefault) {
+        check(
+          env[key] !== undefined,
+          `${name}: ${key} defaults to a loopback address, which in a container is the container itself; set it`,
+        );
+      }
+    }
+    for (const key of model.requiredInProduction) check(env[key] !== undefined, `${name}: ${key} is required in production but not set`);
+    for (const key of SHARED) {
+      if (model.vars.has(key)) shared[key].set(name, env[key] ?? model.vars.get(key).defaultValue);
+    }
+  }
+  check(env.NODE_ENV === 'production', `${name}: NODE_ENV is ${env.NODE_ENV ?? 'not set'}, expected production`);
+
+  // Health: the probe asks this service's own /ready, on the port it listens on, and accepts 200 only.
+  const probe = [service.healthcheck?.test ?? []].flat().join(' ');
+  check(
+    probe.includes(`127.0.0.1:${port}/ready`),
+    `${name}: healthcheck does not GET http://127.0.0.1:${port}/ready (it listens on ${port})`,
+  );
+  check(/status\s*===?\s*200/.test(probe), `${name}: healthcheck must exit 1 unless the status is 200`);
+
+  // URLs: each points at a compose service, on its port, and this service waits for it to be healthy.
+  for (const [key, value] of Object.entries(env)) {
+    if (!value || value.includes('${') || !/^[a-z][a-z0-9+.-]*:\/\//.test(value)) continue;
+    let url;
+    try {
+      url = new URL(value);
+    } catch {
+      check(false, `${name}: ${key} is not a valid URL: ${value}`);
+      continue;
+    }
+    const host = url.hostname;
+    if (!check(services[host], `${name}: ${key} points at ${host}, which is not a compose service`)) continue;
+    const urlPort = Number(url.port || { 'http:': 80, 'https:': 443 }[url.protocol]);
+    check(urlPort === portOf(host), `${name}: ${key} uses port ${urlPort}, but ${host} listens on ${portOf(host)}`);
+    check(dependsOn[host], `${name}: ${key} calls ${host}, but ${name} does not depend_on it`);
+    if (INFRASTRUCTURE[host]) {
+      check(INFRASTRUCTURE[host].schemes.includes(url.protocol), `${name}: ${key} speaks ${url.protocol} to ${host}`);
+    } else {
+      check(url.pathname === '/graphql', `${name}: ${key} should end in /graphql, not ${url.pathname}`);
+    }
+    const target = /^([A-Z]+)_URL$/.exec(key)?.[1].toLowerCase();
+    if (target && NODE_SERVICES[target]) check(host === target, `${name}: ${key} points at ${host}, not at ${target}`);
+    if (host === 'postgres') {
+      const database = url.pathname.slice(1);
+      check(!databases.has(database), `${name}: ${key} shares database ${database} with ${databases.get(database)}`);
+      databases.set(database, name);
+    }
+  }
+
+  // Image: compose builds this service's Dockerfile target, which starts its main.js and exposes its port.
+  check(service.build?.target === name, `${name}: build.target is ${service.build?.target}, expected ${name}`);
+  check(['.', './'].includes(service.build?.context), `${name}: build.context should be the repository root`);
+  const chain = dockerfile.chain(name);
+  if (!check(chain.length, `Dockerfile: no "${name}" target (FROM ... AS ${name})`)) continue;
+  const instructions = chain.flatMap((stage) => stage.lines);
+  const entry = `${spec.dir}/dist/src/main.js`;
+  const cmd = instructions.find((line) => /^CMD\s/i.test(line));
+  check(cmd?.includes(`"${entry}"`), `Dockerfile: the ${name} target does not run ${entry}`);
+  check(existsSync(path.join(root, spec.dir, 'src/main.ts')), `${name}: ${spec.dir}/src/main.ts (the image's entry) does not exist`);
+  for (const dir of [spec.dir, ...runtimeWorkspaces(spec.dir)]) {
+    check(
+      instructions.some((line) => /^COPY\s/i.test(line) && line.includes(`${dir}/dist`)),
+      `Dockerfile: the ${name} target does not copy ${dir}/dist${dir === spec.dir ? '' : `, which ${name} depends on`}`,
+    );
+  }
+  const exposed = instructions.filter((line) => /^EXPOSE\s/i.test(line)).flatMap((line) => line.split(/\s+/).slice(1).map(Number));
+  check(exposed.includes(port), `Dockerfile: the ${name} target exposes ${exposed.join(', ') || 'nothing'}, but it listens on ${port}`);
+  const user = instructions.find((line) => /^USER\s/i.test(line))?.split(/\s+/)[1];
+  check(user && !['root', '0'].includes(user), `Dockerfile: the ${name} target runs as root`);
+}
+
+// The gateway: a URL for every subgraph whose supergraph URL is a loopback one, and its published port is its own.
+const gatewayEnv = environmentOf(services.gateway);
+for (const m of read('schema/supergraph.graphql').matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) {
+  const key = `${m[1].toUpperCase()}_URL`;
+  if (LOOPBACK.test(m[2])) check(gatewayEnv[key], `gateway: ${key} is not set, so it would call the supergraph's ${m[2]}`);
+}
+for (const mapping of services.gateway?.ports ?? []) {
+  const containerPort = Number(typeof mapping === 'object' ? mapping.target : String(mapping).split('/')[0].split(':').at(-1));
+  check(containerPort === listening.gateway, `gateway: publishes container port ${containerPort}, but listens on ${listening.gateway}`);
+}
+if (!gatewayEnv.SUPERGRAPH_PATH) {
+  check(
+    dockerfile.chain('gateway').some((stage) => stage.lines.some((line) => /^COPY\s.*schema\/supergraph\.graphql/i.test(line))),
+    'Dockerfile: the gateway target does not copy schema/supergraph.graphql',
+  );
+}
+
+for (const [key, values] of Object.entries(shared)) {
+  const distinct = new Set(values.values());
+  const listed = [...values].map(([service, value]) => `${service}=${value ?? '(unset)'}`).join(', ');
+  check(distinct.size <= 1, `${key} differs between services (${listed}); tokens from one would be refused by another`);
+}
+
+// npm ci in the image needs every workspace's package.json before the sources are copied.
+const manifestCopies = [...dockerfile.stages.values()].flatMap((stage) => stage.lines).filter((line) => /^COPY\s/i.test(line));
+for (const workspace of workspaces) {
+  check(
+    manifestCopies.some((line) => line.split(/\s+/).includes(`${workspace}/package.json`)),
+    `Dockerfile: workspace ${workspace} has no \`COPY ${workspace}/package.json\` before npm ci`,
+  );
+}
+
+for (const warning of warnings) console.warn(`warning: ${warning}`);
 if (problems.length) {
-  console.error(`docker-compose.yml disagrees with the code:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  console.error(`docker-compose.yml / Dockerfile disagree with the code:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
 }
 console.log(`compose file: ${checks} checks passed`);

@@ -31,3 +31,47 @@ export const TEST_ENV = {
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
 } as const;
+
+/**
+ * A TCP proxy the test controls, to cut a service off (broker, Redis) without stopping it for everyone else.
+ * `cut()` drops every open connection and refuses new ones until `restore()`.
+ */
+export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1') {
+  const net = await import('node:net');
+  const sockets = new Set<import('node:net').Socket>();
+  let open = true;
+  const server = net.createServer((client) => {
+    if (!open) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(targetPort, targetHost);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    port,
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    async close() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

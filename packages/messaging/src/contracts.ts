@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+// One schema per event type. Changes are additive: new fields are optional, nothing is renamed or removed.
+const uuid = z.uuid();
+const cents = z.number().int().min(0);
+const currency = z.string().regex(/^[A-Z]{3}$/);
+const orderLine = z.object({ productId: uuid, name: z.string(), quantity: z.number().int().min(1), unitPriceCents: cents });
+
+export const eventContracts = {
+  'user.registered': z.object({ userId: uuid, email: z.string(), name: z.string() }),
+  'order.placed': z.object({
+    orderId: uuid,
+    userId: uuid,
+    items: z.array(orderLine).min(1),
+    totalCents: cents,
+    currency,
+    paymentToken: z.string().min(1),
+  }),
+  'payment.succeeded': z.object({ orderId: uuid, paymentId: uuid, amountCents: cents, currency }),
+  'payment.failed': z.object({ orderId: uuid, paymentId: uuid.optional(), reason: z.string() }),
+  'order.confirmed': z.object({ orderId: uuid, userId: uuid, totalCents: cents, currency, items: z.array(orderLine) }),
+  'order.cancelled': z.object({
+    orderId: uuid,
+    userId: uuid,
+    reason: z.enum(['payment_failed', 'expired', 'customer']),
+    detail: z.string().optional(),
+    refunded: z.boolean().optional(),
+  }),
+  'product.price_changed': z.object({ productId: uuid, oldPriceCents: cents, newPriceCents: cents, currency }),
+} as const;
+
+export type EventType = keyof typeof eventContracts;
+export type EventData<T extends EventType> = z.infer<(typeof eventContracts)[T]>;
+
+export const EVENT_TYPES = Object.keys(eventContracts) as EventType[];
+
+/** What travels on the wire: the routing key is `type`. */
+export const envelopeSchema = z.object({
+  id: uuid,
+  type: z.string().min(1),
+  occurredAt: z.iso.datetime({ offset: true }),
+  correlationId: z.string().min(1),
+  data: z.unknown(),
+});
+
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  occurredAt: string;
+  correlationId: string;
+  data: EventData<T>;
+}
+
+export type ParsedEvent = { [T in EventType]: EventEnvelope<T> }[EventType];
+
+export class ContractViolation extends Error {
+  override name = 'ContractViolation';
+}
+
+/** Parses a delivery against the envelope and its type's contract; anything else is a ContractViolation (dead-lettered). */
+export function parseEvent(content: Buffer | string): ParsedEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(content.toString());
+  } catch {
+    throw new ContractViolation('not JSON');
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success)
+    throw new ContractViolation(`bad envelope: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const contract = eventContracts[envelope.data.type as EventType];
+  if (!contract) throw new ContractViolation(`unknown event type ${envelope.data.type}`);
+  const data = contract.safeParse(envelope.data.data);
+  if (!data.success)
+    throw new ContractViolation(
+      `bad ${envelope.data.type}: ${data.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return { ...envelope.data, data: data.data } as ParsedEvent;
+}

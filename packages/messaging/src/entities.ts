@@ -1,0 +1,50 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** An event written in the same transaction as the change it announces; the relay publishes it afterwards. */
+@Entity({ tableName: 'outbox' })
+@Index({ name: 'outbox_unpublished_index', properties: ['createdAt'], options: { where: 'published_at is null' } })
+export class OutboxMessage {
+  [OptionalProps]?: 'createdAt' | 'publishedAt' | 'attempts' | 'lastError';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'string', length: 100 })
+  type!: string;
+
+  /** The whole envelope, exactly as it will be published. */
+  @Property({ type: 'json' })
+  envelope!: Record<string, unknown>;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  publishedAt: Date | null = null;
+
+  @Property({ type: 'integer' })
+  attempts: number = 0;
+
+  @Property({ type: 'text', nullable: true })
+  lastError: string | null = null;
+}
+
+/** One row per event a consumer has applied; inserted in the same transaction as the effect. */
+@Entity({ tableName: 'inbox' })
+export class InboxMessage {
+  [OptionalProps]?: 'processedAt';
+
+  @PrimaryKey({ type: 'string', length: 100 })
+  consumer!: string;
+
+  @PrimaryKey({ type: 'uuid' })
+  eventId!: string;
+
+  @Property({ type: 'string', length: 100 })
+  type!: string;
+
+  @Property({ type: 'datetime' })
+  processedAt: Date = new Date();
+}
+
+export const messagingEntities = [OutboxMessage, InboxMessage];
