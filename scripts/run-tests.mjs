@@ -1,20 +1,18 @@
 // Runs the compiled tests (unit *.spec.js, integration/e2e *.test.js) of the given workspaces or files, or of all,
 // in one node:test run, so there is one summary. Two files at a time: the machines have two cores.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const workspaces = [
-  'packages/kit',
-  'packages/sdk',
-  'subgraphs/user',
-  'subgraphs/product',
-  'subgraphs/cart',
-  'subgraphs/order',
-  'schema',
-  'gateway',
-];
+// Every workspace of the root package.json ("dir/*" patterns expanded), so a new package's tests are never skipped.
+const workspaces = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).workspaces.flatMap((pattern) =>
+  pattern.endsWith('/*')
+    ? readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => `${pattern.slice(0, -2)}/${entry.name}`)
+    : [pattern],
+);
 const targets = process.argv.length > 2 ? process.argv.slice(2).map((dir) => path.resolve(dir)) : workspaces.map((w) => path.join(root, w));
 
 const files = targets.filter((target) => target.endsWith('.js'));

@@ -27,6 +27,9 @@ export const postgresUrl = (database: string) =>
 
 export const redisUrl = z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379');
 
+export const rabbitmqUrl = z.url({ protocol: /^amqps?$/ }).default('amqp://guest:guest@127.0.0.1:5672');
+export const eventsExchange = z.string().min(1).default('shop.events');
+
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 
 /** Variables every service reads. Finish a service's schema with `.transform(requireInProduction([...]))`. */

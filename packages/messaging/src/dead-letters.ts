@@ -79,3 +79,11 @@ export function replayDeadLetters(broker: Broker, consumer: string): Promise<num
     return replayed;
   });
 }
+
+/** Deletes queues and an exchange (test clean-up). */
+export async function deleteTopology(broker: Broker, queues: string[], exchange?: string): Promise<void> {
+  await withChannel(broker, async (channel) => {
+    for (const queue of queues) await channel.deleteQueue(queue);
+    if (exchange) await channel.deleteExchange(exchange);
+  });
+}

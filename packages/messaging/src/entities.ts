@@ -2,7 +2,11 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/c
 
 /** An event written in the same transaction as the change it announces; the relay publishes it afterwards. */
 @Entity({ tableName: 'outbox' })
-@Index({ name: 'outbox_unpublished_index', properties: ['createdAt'], options: { where: 'published_at is null' } })
+// Partial: the relay only ever scans unpublished rows, however large the table grows.
+@Index({
+  name: 'outbox_unpublished_index',
+  expression: 'create index "outbox_unpublished_index" on "outbox" ("created_at") where "published_at" is null',
+})
 export class OutboxMessage {
   [OptionalProps]?: 'createdAt' | 'publishedAt' | 'attempts' | 'lastError';
 

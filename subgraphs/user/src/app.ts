@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createOrm, migrate, serveSubgraph, TokenService } from '@shop/kit';
+import { Broker, messagingEntities, OutboxRelay } from '@shop/messaging';
 import type { UserEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Session } from './modules/user/session.entity.js';
@@ -8,7 +9,7 @@ import { UserService } from './modules/user/user.service.js';
 import { buildUserSubgraph, SUBGRAPH_NAME } from './schema.js';
 import { seedAdmin } from './seeders/admin.seeder.js';
 
-export const entities = [User, Session];
+export const entities = [User, Session, ...messagingEntities];
 
 export function connectUserDatabase(env: UserEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
   return createOrm({ clientUrl: env.USER_DATABASE_URL, entities, migrations, logger: log });
@@ -28,6 +29,10 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
   }
   const tokens = new TokenService(env);
   const policy = { accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
+  const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
+  // Registration never waits for the broker: events wait in the outbox and the relay publishes them when it can.
+  const relay = new OutboxRelay(orm, broker, log);
+  relay.start();
   const { schema } = await buildUserSubgraph();
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
@@ -37,13 +42,15 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
     orm,
     schema,
     tokens,
-    extendContext: (base) => ({ ...base, users: new UserService(base.em, tokens, policy) }),
+    extendContext: (base) => ({ ...base, users: new UserService(base.em, tokens, policy, base.correlationId, () => relay.nudge()) }),
   });
   return {
     server,
     orm,
     close: async () => {
       await server.close();
+      await relay.stop();
+      await broker.close();
       await orm.close();
     },
   };

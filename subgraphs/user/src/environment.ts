@@ -1,4 +1,4 @@
-import { commonEnv, loadEnv, requireInProduction, port, postgresUrl } from '@shop/kit';
+import { commonEnv, eventsExchange, loadEnv, rabbitmqUrl, requireInProduction, port, postgresUrl } from '@shop/kit';
 import { z } from 'zod';
 
 const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
@@ -15,6 +15,8 @@ export const userEnvSchema = z
       .int()
       .min(60)
       .default(30 * 86_400),
+    RABBITMQ_URL: rabbitmqUrl,
+    EVENTS_EXCHANGE: eventsExchange,
   })
   .and(commonEnv)
   .transform(requireInProduction(['ADMIN_EMAIL', 'ADMIN_PASSWORD']))

@@ -30,6 +30,7 @@ export const TEST_ENV = {
   NODE_ENV: 'test',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+  EVENTS_EXCHANGE: `test.events.${randomBytes(4).toString('hex')}`,
 } as const;
 
 /**

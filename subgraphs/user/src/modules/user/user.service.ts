@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseInput, type Caller, type TokenService } from '@shop/kit';
+import { recordEvent } from '@shop/messaging';
 import { z } from 'zod';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.js';
 import { Session } from './session.entity.js';
@@ -41,6 +42,9 @@ export class UserService {
     private readonly em: EntityManager,
     private readonly tokens: TokenService,
     private readonly policy: SessionPolicy,
+    private readonly correlationId: string,
+    /** Called after a commit that wrote events, so the relay publishes them now rather than at its next tick. */
+    private readonly eventsWritten: () => void = () => undefined,
   ) {}
 
   async register(input: unknown): Promise<AuthResult> {
@@ -49,10 +53,14 @@ export class UserService {
     if (await this.em.count(User, { emailKey })) throw emailTaken();
     const user = this.em.create(User, { email, emailKey, name, passwordHash: await hashPassword(password), role: 'CUSTOMER' });
     try {
-      return await this.em.transactional(async (em) => {
+      const result = await this.em.transactional(async (em) => {
         em.persist(user);
+        // In the same transaction as the account: the welcome mail can neither be lost nor sent for a rolled-back sign-up.
+        recordEvent(em, 'user.registered', { userId: user.id, email: user.email, name: user.name }, this.correlationId);
         return this.openSession(em, user);
       });
+      this.eventsWritten();
+      return result;
     } catch (error) {
       // Two registrations racing past the count: the unique index decides, the loser gets CONFLICT.
       if (error instanceof UniqueConstraintViolationException) throw emailTaken();
