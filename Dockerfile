@@ -14,6 +14,7 @@ COPY subgraphs/user/package.json subgraphs/user/
 COPY subgraphs/product/package.json subgraphs/product/
 COPY subgraphs/cart/package.json subgraphs/cart/
 COPY subgraphs/order/package.json subgraphs/order/
+COPY workers/notification/package.json workers/notification/
 COPY schema/package.json schema/
 COPY gateway/package.json gateway/
 
@@ -29,6 +30,7 @@ COPY packages packages
 COPY subgraphs subgraphs
 COPY schema schema
 COPY gateway gateway
+COPY workers workers
 RUN npx tsc -b
 
 FROM base AS runtime-base
@@ -38,6 +40,8 @@ ENV NODE_ENV=production
 COPY --from=prod-deps /app ./
 COPY --from=build /app/packages/kit/dist/src packages/kit/dist/src
 COPY --from=build /app/packages/messaging/dist/src packages/messaging/dist/src
+# Where the notification worker writes mails when no SMTP server is configured.
+RUN mkdir -p /var/mail/shop && chown node /var/mail/shop
 USER node
 
 FROM runtime-base AS user
@@ -66,3 +70,8 @@ COPY --from=build /app/gateway/dist/src gateway/dist/src
 COPY schema/supergraph.graphql schema/supergraph.graphql
 EXPOSE 4000
 CMD ["node", "gateway/dist/src/main.js"]
+
+FROM runtime-base AS notification
+COPY --from=build /app/workers/notification/dist/src workers/notification/dist/src
+EXPOSE 4101
+CMD ["node", "workers/notification/dist/src/main.js"]

@@ -15,6 +15,7 @@ const NODE_SERVICES = {
   order: { dir: 'subgraphs/order', portVars: ['ORDER_PORT'], port: 4004 },
   // The gateway takes PORT first, then GATEWAY_PORT.
   gateway: { dir: 'gateway', portVars: ['PORT', 'GATEWAY_PORT'], port: 4000 },
+  notification: { dir: 'workers/notification', portVars: ['NOTIFICATION_PORT'], port: 4101 },
 };
 const INFRASTRUCTURE = {
   postgres: { schemes: ['postgres:', 'postgresql:'], port: 5432 },

@@ -6,8 +6,8 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const command = process.argv[2];
 let failed = false;
-for (const service of ['user', 'product', 'cart', 'order']) {
-  const entry = path.join(root, 'subgraphs', service, 'dist/src/db.js');
+for (const dir of ['subgraphs/user', 'subgraphs/product', 'subgraphs/cart', 'subgraphs/order', 'workers/notification']) {
+  const entry = path.join(root, dir, 'dist/src/db.js');
   if (!existsSync(entry)) continue;
   const result = spawnSync(process.execPath, [entry, command], { stdio: 'inherit' });
   failed ||= result.status !== 0;

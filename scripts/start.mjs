@@ -10,6 +10,7 @@ const services = [
   { name: 'product', entry: 'subgraphs/product/dist/src/main.js', port: process.env.PRODUCT_PORT ?? '4002' },
   { name: 'cart', entry: 'subgraphs/cart/dist/src/main.js', port: process.env.CART_PORT ?? '4003' },
   { name: 'order', entry: 'subgraphs/order/dist/src/main.js', port: process.env.ORDER_PORT ?? '4004' },
+  { name: 'notify', entry: 'workers/notification/dist/src/main.js', port: process.env.NOTIFICATION_PORT ?? '4101' },
 ];
 const gatewayPort = process.env.PORT ?? process.env.GATEWAY_PORT ?? '4000';
 
@@ -91,7 +92,8 @@ try {
   Shop is up in ${seconds}s
     GraphQL (and Apollo Sandbox in a browser): http://localhost:${gatewayPort}/graphql
     Health: http://localhost:${gatewayPort}/health   Readiness: http://localhost:${gatewayPort}/ready
-    Subgraphs: ${services.map((s) => `${s.name} :${s.port}`).join(', ')}
+    Services: ${services.map((s) => `${s.name} :${s.port}`).join(', ')}
+    Mails (no SMTP_URL set): var/mail/*.eml
   Ctrl-C stops everything.
 `);
 } catch (error) {

@@ -15,3 +15,4 @@ export * from './db-cli.js';
 export * from './subgraph-service.js';
 export * from './redis.js';
 export * from './metrics.js';
+export * from './polling-loop.js';

@@ -1,4 +1,5 @@
 import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
+import { PollingLoop } from '@shop/kit';
 import type { Logger } from 'pino';
 import type { Broker } from './broker.js';
 
@@ -20,62 +21,37 @@ interface Row {
  * A confirm that times out may still be delivered later: consumers' inboxes absorb that duplicate.
  */
 export class OutboxRelay {
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
-  private readonly intervalMs: number;
+  private readonly loop: PollingLoop;
   private readonly batchSize: number;
   private readonly publishTimeoutMs: number;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly broker: Broker,
-    private readonly log: Logger,
+    log: Logger,
     options: RelayOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 200;
     this.batchSize = options.batchSize ?? 100;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+    this.loop = new PollingLoop(() => this.publishBatch(), {
+      name: 'outbox relay',
+      log,
+      intervalMs: options.intervalMs ?? 200,
+      fullBatch: this.batchSize,
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Publish soon rather than at the next tick (after a commit that wrote events). */
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let published = 0;
-      try {
-        published = await this.publishBatch();
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        if (failures === 1 || failures % 20 === 0) this.log.warn({ err: error, failures }, 'outbox relay could not publish; will retry');
-      }
-      if (published === this.batchSize) continue;
-      const delay = failures ? Math.min(5000, this.intervalMs * 2 ** Math.min(failures, 5)) : this.intervalMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One batch: returns how many rows were published. Exposed for tests. */

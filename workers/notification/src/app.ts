@@ -1,0 +1,76 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createLogger, createOrm, migrate, pingDatabase, runReadiness } from '@shop/kit';
+import { Broker, messagingEntities, startConsumer } from '@shop/messaging';
+import type { NotificationEnv } from './environment.js';
+import { migrations } from './migrations/index.js';
+import { Mail, Recipient } from './modules/mail/mail.entity.js';
+import { MailSender } from './modules/mail/mail.sender.js';
+import { createMailTransport, type MailTransport } from './modules/mail/mail.transport.js';
+import { handleNotificationEvent, NOTIFICATION_EVENTS } from './modules/mail/notification.handler.js';
+
+export const WORKER_NAME = 'notification';
+export const entities = [Mail, Recipient, ...messagingEntities];
+
+export function connectNotificationDatabase(env: NotificationEnv, log = createLogger(WORKER_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
+  return createOrm({ clientUrl: env.NOTIFICATION_DATABASE_URL, entities, migrations, logger: log });
+}
+
+/** env -> orm (migrated) -> consumer -> mail sender -> health endpoints. */
+export async function startNotificationWorker(env: NotificationEnv, options: { transport?: MailTransport } = {}) {
+  const log = createLogger(WORKER_NAME, env.LOG_LEVEL);
+  const orm = await connectNotificationDatabase(env, log);
+  await migrate(orm);
+  const transport = options.transport ?? createMailTransport({ smtpUrl: env.SMTP_URL, mailDir: env.MAIL_DIR, from: env.MAIL_FROM });
+  const sender = new MailSender(orm, transport, log, env.NOTIFICATION_MAX_ATTEMPTS);
+  const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
+  const consumer = await startConsumer({
+    name: env.NOTIFICATION_QUEUE,
+    events: [...NOTIFICATION_EVENTS],
+    orm,
+    broker,
+    log,
+    handle: async (event, em) => {
+      await handleNotificationEvent(event, em);
+    },
+  });
+  consumer.onOutcome((outcome) => {
+    if (outcome === 'applied') sender.nudge();
+  });
+  sender.start();
+
+  const health = http.createServer((req, res) => {
+    if (req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', service: WORKER_NAME }));
+      return;
+    }
+    if (req.url === '/ready') {
+      const rabbitmq = async () => {
+        if (!broker.isConnected()) throw new Error('disconnected');
+      };
+      void runReadiness({ postgres: () => pingDatabase(orm), rabbitmq }).then((result) =>
+        res.writeHead(result.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
+      );
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => health.listen(env.NOTIFICATION_PORT, resolve));
+  const port = (health.address() as AddressInfo).port;
+  log.info({ port }, 'notification worker ready');
+
+  return {
+    orm,
+    port,
+    consumer,
+    sender,
+    close: async () => {
+      await new Promise<void>((resolve) => health.close(() => resolve()));
+      await consumer.close();
+      await sender.stop();
+      await broker.close();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { connectNotificationDatabase, entities, startNotificationWorker, WORKER_NAME } from './app.js';
+export { loadNotificationEnv, notificationEnvSchema, type NotificationEnv } from './environment.js';
+export type { MailTransport, OutgoingMail } from './modules/mail/mail.transport.js';

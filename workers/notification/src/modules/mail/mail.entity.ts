@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+export type MailKind = 'welcome' | 'receipt' | 'cancellation';
+export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/**
+ * A mail to send, claimed in the same transaction as the event's inbox row: one per (event, kind), whatever
+ * the number of deliveries. The sender marks it `sending` before handing it to the transport, so a crash
+ * in between leaves it unsent rather than sent twice (at most once, as promised).
+ */
+@Entity({ tableName: 'mails' })
+@Unique({ name: 'mails_event_kind_unique', properties: ['eventId', 'kind'] })
+@Index({
+  name: 'mails_pending_index',
+  expression: 'create index "mails_pending_index" on "mails" ("next_attempt_at") where "status" = \'pending\'',
+})
+export class Mail {
+  [OptionalProps]?: 'status' | 'attempts' | 'lastError' | 'createdAt' | 'nextAttemptAt' | 'sentAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  eventId!: string;
+
+  @Property({ type: 'string', length: 20 })
+  kind!: MailKind;
+
+  @Property({ type: 'string', length: 254 })
+  to!: string;
+
+  @Property({ type: 'string', length: 300 })
+  subject!: string;
+
+  @Property({ type: 'text' })
+  text!: string;
+
+  @Property({ type: 'string', length: 100 })
+  correlationId!: string;
+
+  @Property({ type: 'string', length: 10 })
+  status: MailStatus = 'pending';
+
+  @Property({ type: 'integer' })
+  attempts: number = 0;
+
+  @Property({ type: 'text', nullable: true })
+  lastError: string | null = null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime' })
+  nextAttemptAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  sentAt: Date | null = null;
+}
+
+/** Who to write to, learned from user.registered: this worker needs no call to the user service. */
+@Entity({ tableName: 'recipients' })
+export class Recipient {
+  [OptionalProps]?: 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  userId!: string;
+
+  @Property({ type: 'string', length: 254 })
+  email!: string;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Property({ type: 'datetime' })
+  updatedAt: Date = new Date();
+}
