@@ -5,3 +5,4 @@ export * from './dead-letters.js';
 export * from './entities.js';
 export * from './outbox.js';
 export * from './relay.js';
+export * from './tap.js';

@@ -57,7 +57,11 @@ export class OutboxRelay {
   /** One batch: returns how many rows were published. Exposed for tests. */
   async publishBatch(): Promise<number> {
     const channel = this.broker.publisher();
-    return (this.orm.em.fork() as SqlEntityManager).transactional(async (em) => {
+    const idle = this.orm.em.fork() as SqlEntityManager;
+    // A cheap look first (the partial index makes it an index-only probe): no empty transaction on every tick.
+    const pending: unknown[] = await idle.execute('select 1 from outbox where published_at is null limit 1');
+    if (pending.length === 0) return 0;
+    return idle.transactional(async (em) => {
       const rows: Row[] = await em.execute(
         'select id, type, envelope from outbox where published_at is null order by created_at limit ? for update skip locked',
         [this.batchSize],

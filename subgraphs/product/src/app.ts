@@ -11,6 +11,7 @@ import {
   TokenService,
 } from '@shop/kit';
 import { ProductCache } from './modules/product/product.cache.js';
+import { Broker, messagingEntities, OutboxRelay } from '@shop/messaging';
 import type { ProductEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Product } from './modules/product/product.entity.js';
@@ -18,7 +19,7 @@ import { ProductService } from './modules/product/product.service.js';
 import { buildProductSubgraph, SUBGRAPH_NAME } from './schema.js';
 import { seedCatalogue } from './seeders/catalogue.seeder.js';
 
-export const entities = [Product];
+export const entities = [Product, ...messagingEntities];
 
 export function connectProductDatabase(env: ProductEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
   return createOrm({ clientUrl: env.PRODUCT_DATABASE_URL, entities, migrations, logger: log });
@@ -46,6 +47,9 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     errors: new Counter({ name: 'product_cache_errors_total', help: 'Failed cache operations', labelNames: ['op'], registers: [metrics] }),
   };
   const cache = new ProductCache(redis, env.REDIS_KEY_PREFIX, env.PRODUCT_CACHE_TTL_SECONDS, counters, log);
+  const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
+  const relay = new OutboxRelay(orm, broker, log);
+  relay.start();
   const { schema } = await buildProductSubgraph();
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
@@ -56,7 +60,10 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     schema,
     tokens,
     metrics,
-    extendContext: (base) => ({ ...base, products: new ProductService(base.em, env.CURRENCY, cache) }),
+    extendContext: (base) => ({
+      ...base,
+      products: new ProductService(base.em, env.CURRENCY, cache, base.correlationId, () => relay.nudge()),
+    }),
   });
   return {
     server,
@@ -66,6 +73,8 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     cacheForTests: cache,
     close: async () => {
       await server.close();
+      await relay.stop();
+      await broker.close();
       await orm.close();
       redis.disconnect();
     },

@@ -1,4 +1,4 @@
-import { commonEnv, loadEnv, requireInProduction, port, postgresUrl, redisUrl } from '@shop/kit';
+import { commonEnv, eventsExchange, loadEnv, rabbitmqUrl, requireInProduction, port, postgresUrl, redisUrl } from '@shop/kit';
 import { z } from 'zod';
 
 export const productEnvSchema = z
@@ -10,6 +10,8 @@ export const productEnvSchema = z
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
       .default('USD'),
     REDIS_URL: redisUrl,
+    RABBITMQ_URL: rabbitmqUrl,
+    EVENTS_EXCHANGE: eventsExchange,
     /** Keys are `<prefix>product:<id>`; tests use their own prefix. */
     REDIS_KEY_PREFIX: z.string().default('shop:'),
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),

@@ -2,39 +2,29 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
-import { Broker, deleteTopology, parseEvent, type ParsedEvent } from '@shop/messaging';
-import type { ConfirmChannel } from 'amqplib';
+import { Broker, deleteTopology, tapEvents } from '@shop/messaging';
 import { loadUserEnv, startUserService } from '../src/index.js';
 
 const REGISTER = `mutation ($input: RegisterInput!) { register(input: $input) { user { id } } }`;
 
 describe('user.registered (real RabbitMQ, through the outbox)', () => {
   const databaseUrl = testDatabaseUrl('user');
-  const tapQueue = `${TEST_ENV.EVENTS_EXCHANGE}.tap`;
-  const received: ParsedEvent[] = [];
   let service: Awaited<ReturnType<typeof startUserService>>;
   let broker: Broker;
+  let tap: Awaited<ReturnType<typeof tapEvents>>;
   before(async () => {
     broker = new Broker({
       url: 'amqp://guest:guest@127.0.0.1:5672',
       exchange: TEST_ENV.EVENTS_EXCHANGE,
       log: createLogger('tap', 'silent'),
     });
-    await broker.connection
-      .createChannel({
-        setup: async (channel: ConfirmChannel) => {
-          await channel.assertExchange(TEST_ENV.EVENTS_EXCHANGE, 'topic', { durable: true });
-          await channel.assertQueue(tapQueue, { durable: false, autoDelete: true });
-          await channel.bindQueue(tapQueue, TEST_ENV.EVENTS_EXCHANGE, '#');
-          await channel.consume(tapQueue, (m) => m && received.push(parseEvent(m.content)), { noAck: true });
-        },
-      })
-      .waitForConnect();
+    tap = await tapEvents(broker);
     service = await startUserService(loadUserEnv({ ...TEST_ENV, USER_PORT: '0', USER_DATABASE_URL: databaseUrl }), { prepare: true });
   });
   after(async () => {
     await service?.close();
-    await deleteTopology(broker, [tapQueue], TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
+    await tap?.close();
+    await deleteTopology(broker, [], TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
     await broker?.close();
     await dropDatabases([databaseUrl]);
   });
@@ -51,10 +41,10 @@ describe('user.registered (real RabbitMQ, through the outbox)', () => {
     const refused = await register('WELCOME@example.com', 'corr-welcome-2');
     assert.ok(refused.errors);
     const deadline = Date.now() + 10_000;
-    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (tap.events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(received.length, 1);
-    const [event] = received;
+    assert.equal(tap.events.length, 1);
+    const [event] = tap.events;
     assert.equal(event?.type, 'user.registered');
     assert.equal(event?.correlationId, 'corr-welcome-1');
     assert.deepEqual(event?.data, { userId: ok.data!.register.user.id, email: 'welcome@example.com', name: 'Newcomer' });

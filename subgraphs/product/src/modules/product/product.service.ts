@@ -2,6 +2,7 @@ import { OptimisticLockError, UniqueConstraintViolationException, type FilterQue
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, decodeCursor, encodeCursor, notFound, pageSize, parseInput, requireAdmin, type Caller } from '@shop/kit';
 import { z } from 'zod';
+import { recordEvent } from '@shop/messaging';
 import type { ProductCache, ProductRecord } from './product.cache.js';
 import { Product } from './product.entity.js';
 
@@ -52,6 +53,9 @@ export class ProductService {
     private readonly em: EntityManager,
     private readonly currency: string,
     private readonly cache: ProductCache,
+    private readonly correlationId: string,
+    /** Called after a commit that wrote events, so the relay publishes them now. */
+    private readonly eventsWritten: () => void = () => undefined,
   ) {}
 
   async get(id: string): Promise<ProductRecord | null> {
@@ -110,9 +114,19 @@ export class ProductService {
     requireAdmin(caller);
     const data = parseInput(updateProductSchema, input);
     return this.change(id, (product) => {
+      const oldPriceCents = product.priceCents;
       for (const key of ['name', 'description', 'priceCents', 'stock'] as const) {
         const value = data[key];
         if (value !== undefined && value !== null) Object.assign(product, { [key]: value });
+      }
+      if (product.priceCents !== oldPriceCents) {
+        // Flushed with the product in one transaction: no price change without its event, and no event without it.
+        recordEvent(
+          this.em,
+          'product.price_changed',
+          { productId: product.id, oldPriceCents, newPriceCents: product.priceCents, currency: product.currency },
+          this.correlationId,
+        );
       }
     });
   }
@@ -131,6 +145,7 @@ export class ProductService {
     apply(product);
     try {
       await this.em.flush();
+      this.eventsWritten();
     } catch (error) {
       if (error instanceof OptimisticLockError) throw conflict('The product was changed at the same time; read it again and retry', { id });
       throw error;
