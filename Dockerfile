@@ -15,6 +15,7 @@ COPY subgraphs/product/package.json subgraphs/product/
 COPY subgraphs/cart/package.json subgraphs/cart/
 COPY subgraphs/order/package.json subgraphs/order/
 COPY workers/notification/package.json workers/notification/
+COPY workers/payment/package.json workers/payment/
 COPY schema/package.json schema/
 COPY gateway/package.json gateway/
 
@@ -75,3 +76,8 @@ FROM runtime-base AS notification
 COPY --from=build /app/workers/notification/dist/src workers/notification/dist/src
 EXPOSE 4101
 CMD ["node", "workers/notification/dist/src/main.js"]
+
+FROM runtime-base AS payment
+COPY --from=build /app/workers/payment/dist/src workers/payment/dist/src
+EXPOSE 4102
+CMD ["node", "workers/payment/dist/src/main.js"]

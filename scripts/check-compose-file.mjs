@@ -16,6 +16,7 @@ const NODE_SERVICES = {
   // The gateway takes PORT first, then GATEWAY_PORT.
   gateway: { dir: 'gateway', portVars: ['PORT', 'GATEWAY_PORT'], port: 4000 },
   notification: { dir: 'workers/notification', portVars: ['NOTIFICATION_PORT'], port: 4101 },
+  payment: { dir: 'workers/payment', portVars: ['PAYMENT_PORT'], port: 4102 },
 };
 const INFRASTRUCTURE = {
   postgres: { schemes: ['postgres:', 'postgresql:'], port: 5432 },

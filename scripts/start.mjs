@@ -11,6 +11,7 @@ const services = [
   { name: 'cart', entry: 'subgraphs/cart/dist/src/main.js', port: process.env.CART_PORT ?? '4003' },
   { name: 'order', entry: 'subgraphs/order/dist/src/main.js', port: process.env.ORDER_PORT ?? '4004' },
   { name: 'notify', entry: 'workers/notification/dist/src/main.js', port: process.env.NOTIFICATION_PORT ?? '4101' },
+  { name: 'payment', entry: 'workers/payment/dist/src/main.js', port: process.env.PAYMENT_PORT ?? '4102' },
 ];
 const gatewayPort = process.env.PORT ?? process.env.GATEWAY_PORT ?? '4000';
 

@@ -16,3 +16,4 @@ export * from './subgraph-service.js';
 export * from './redis.js';
 export * from './metrics.js';
 export * from './polling-loop.js';
+export * from './health-server.js';

@@ -35,6 +35,11 @@ export class Broker {
     return this.connection.isConnected();
   }
 
+  /** For readiness checks. */
+  assertConnected(): void {
+    if (!this.isConnected()) throw new Error('not connected to the broker');
+  }
+
   /** A confirm channel: `publish` resolves only once the broker has taken responsibility for the message. */
   publisher(): ChannelWrapper {
     this.publisherChannel ??= this.connection.createChannel({

@@ -1,7 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, pingDatabase, runReadiness } from '@shop/kit';
+import { createLogger, createOrm, migrate, pingDatabase, startHealthServer } from '@shop/kit';
 import { Broker, messagingEntities, startConsumer } from '@shop/messaging';
 import type { NotificationEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -40,33 +38,20 @@ export async function startNotificationWorker(env: NotificationEnv, options: { t
   });
   sender.start();
 
-  const health = http.createServer((req, res) => {
-    if (req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', service: WORKER_NAME }));
-      return;
-    }
-    if (req.url === '/ready') {
-      const rabbitmq = async () => {
-        if (!broker.isConnected()) throw new Error('disconnected');
-      };
-      void runReadiness({ postgres: () => pingDatabase(orm), rabbitmq }).then((result) =>
-        res.writeHead(result.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
-      );
-      return;
-    }
-    res.writeHead(404).end();
+  const health = await startHealthServer({
+    name: WORKER_NAME,
+    port: env.NOTIFICATION_PORT,
+    log,
+    readiness: { postgres: () => pingDatabase(orm), rabbitmq: async () => broker.assertConnected() },
   });
-  await new Promise<void>((resolve) => health.listen(env.NOTIFICATION_PORT, resolve));
-  const port = (health.address() as AddressInfo).port;
-  log.info({ port }, 'notification worker ready');
 
   return {
     orm,
-    port,
+    port: health.port,
     consumer,
     sender,
     close: async () => {
-      await new Promise<void>((resolve) => health.close(() => resolve()));
+      await health.close();
       await consumer.close();
       await sender.stop();
       await broker.close();

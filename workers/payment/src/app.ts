@@ -1,0 +1,57 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createLogger, createOrm, migrate, pingDatabase, startHealthServer } from '@shop/kit';
+import { Broker, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
+import type { PaymentEnv } from './environment.js';
+import { migrations } from './migrations/index.js';
+import { handleOrderPlaced } from './modules/payment/order-placed.handler.js';
+import { Payment, SimulatedCharge } from './modules/payment/payment.entity.js';
+import { SimulatedPaymentProvider, type PaymentProvider } from './modules/payment/payment.provider.js';
+
+export const WORKER_NAME = 'payment';
+export const entities = [Payment, SimulatedCharge, ...messagingEntities];
+
+export function connectPaymentDatabase(env: PaymentEnv, log = createLogger(WORKER_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
+  return createOrm({ clientUrl: env.PAYMENT_DATABASE_URL, entities, migrations, logger: log });
+}
+
+/** env -> orm (migrated) -> outbox relay -> consumer -> health endpoints. */
+export async function startPaymentWorker(env: PaymentEnv, options: { provider?: PaymentProvider } = {}) {
+  const log = createLogger(WORKER_NAME, env.LOG_LEVEL);
+  const orm = await connectPaymentDatabase(env, log);
+  await migrate(orm);
+  const provider = options.provider ?? new SimulatedPaymentProvider(orm);
+  const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
+  const relay = new OutboxRelay(orm, broker, log);
+  relay.start();
+  const consumer = await startConsumer({
+    name: env.PAYMENT_QUEUE,
+    events: ['order.placed'],
+    orm,
+    broker,
+    log,
+    handle: async (event, em, eventLog) => {
+      if (event.type === 'order.placed') await handleOrderPlaced(event, em, provider, eventLog, env.PAYMENT_PROVIDER_TIMEOUT_MS);
+    },
+  });
+  consumer.onOutcome((outcome) => {
+    if (outcome === 'applied') relay.nudge();
+  });
+  const health = await startHealthServer({
+    name: WORKER_NAME,
+    port: env.PAYMENT_PORT,
+    log,
+    readiness: { postgres: () => pingDatabase(orm), rabbitmq: async () => broker.assertConnected() },
+  });
+  return {
+    orm,
+    port: health.port,
+    consumer,
+    close: async () => {
+      await health.close();
+      await consumer.close();
+      await relay.stop();
+      await broker.close();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import { recordEvent, type EventEnvelope } from '@shop/messaging';
+import type { Logger } from 'pino';
+import { Payment } from './payment.entity.js';
+import type { PaymentProvider } from './payment.provider.js';
+
+/**
+ * Charges a placed order, inside the consumer's inbox transaction: the payment row, its event (outbox) and
+ * the inbox row commit together. The charge itself is keyed by the order id, so if this transaction is lost
+ * after the provider charged, the retry gets the same charge back instead of a second one.
+ */
+export async function handleOrderPlaced(
+  event: EventEnvelope<'order.placed'>,
+  em: SqlEntityManager,
+  provider: PaymentProvider,
+  log: Logger,
+  timeoutMs: number,
+): Promise<void> {
+  const { orderId, userId, totalCents, currency, paymentToken } = event.data;
+  if (await em.count(Payment, { orderId })) {
+    log.info({ orderId }, 'order already has a payment; nothing to do');
+    return;
+  }
+  const result = await withTimeout(
+    provider.charge({ idempotencyKey: `order:${orderId}`, amountCents: totalCents, currency, token: paymentToken }),
+    timeoutMs,
+  );
+  const payment = em.create(Payment, {
+    orderId,
+    userId,
+    amountCents: totalCents,
+    currency,
+    chargeId: result.chargeId,
+    status: result.status === 'approved' ? 'succeeded' : 'failed',
+    failureReason: result.status === 'declined' ? result.reason : null,
+  });
+  em.persist(payment);
+  if (result.status === 'approved') {
+    recordEvent(em, 'payment.succeeded', { orderId, paymentId: payment.id, amountCents: totalCents, currency }, event.correlationId);
+  } else {
+    recordEvent(em, 'payment.failed', { orderId, paymentId: payment.id, reason: result.reason }, event.correlationId);
+  }
+  await em.flush();
+  log.info({ orderId, status: payment.status }, 'payment recorded');
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`payment provider timed out after ${ms} ms`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

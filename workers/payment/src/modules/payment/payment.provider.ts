@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
+
+export interface ChargeRequest {
+  /** The same key always yields the same charge: a retried or redelivered order is never charged twice. */
+  idempotencyKey: string;
+  amountCents: number;
+  currency: string;
+  token: string;
+}
+
+export type ChargeResult = { status: 'approved'; chargeId: string } | { status: 'declined'; chargeId: string; reason: string };
+
+/** What a real provider (Stripe, Adyen, ...) would implement. */
+export interface PaymentProvider {
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+}
+
+/**
+ * A stand-in provider with Stripe's test tokens: `tok_visa` approves, `tok_chargeDeclined` declines, anything
+ * else is declined as an invalid token. Like a real provider it remembers charges by idempotency key, in its
+ * own table and its own transaction (outside the caller's), which is what makes a replayed charge harmless.
+ */
+export class SimulatedPaymentProvider implements PaymentProvider {
+  constructor(private readonly orm: MikroORM) {}
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const outcome: ChargeResult =
+      request.token === 'tok_visa'
+        ? { status: 'approved', chargeId: `ch_${randomUUID()}` }
+        : {
+            status: 'declined',
+            chargeId: `ch_${randomUUID()}`,
+            reason: request.token === 'tok_chargeDeclined' ? 'Your card was declined.' : 'The payment token is not valid.',
+          };
+    const em = this.orm.em.fork() as SqlEntityManager;
+    await em.execute(
+      `insert into simulated_charges (idempotency_key, charge_id, status, reason, amount_cents, currency, created_at)
+       values (?, ?, ?, ?, ?, ?, now()) on conflict (idempotency_key) do nothing`,
+      [
+        request.idempotencyKey,
+        outcome.chargeId,
+        outcome.status,
+        outcome.status === 'declined' ? outcome.reason : null,
+        request.amountCents,
+        request.currency,
+      ],
+    );
+    const [stored] = await em.execute<Array<{ charge_id: string; status: 'approved' | 'declined'; reason: string | null }>>(
+      'select charge_id, status, reason from simulated_charges where idempotency_key = ?',
+      [request.idempotencyKey],
+    );
+    if (!stored) throw new Error('simulated provider lost a charge');
+    return stored.status === 'approved'
+      ? { status: 'approved', chargeId: stored.charge_id }
+      : { status: 'declined', chargeId: stored.charge_id, reason: stored.reason ?? 'declined' };
+  }
+}

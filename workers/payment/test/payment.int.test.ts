@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createLogger } from '@shop/kit';
+import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
+import { Broker, deleteTopology, queueNames, tapEvents, type EventData } from '@shop/messaging';
+import { loadPaymentEnv, SimulatedPaymentProvider, startPaymentWorker, type ChargeRequest } from '../src/index.js';
+import { Payment, SimulatedCharge } from '../src/modules/payment/payment.entity.js';
+
+const waitFor = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+describe('payment worker (real RabbitMQ and Postgres)', () => {
+  const databaseUrl = testDatabaseUrl('payment');
+  const queue = `payment-test-${randomBytes(4).toString('hex')}`;
+  let worker: Awaited<ReturnType<typeof startPaymentWorker>>;
+  let broker: Broker;
+  let tap: Awaited<ReturnType<typeof tapEvents>>;
+  /** Orders whose first charge "crashes" after the provider charged: the transaction around it is lost. */
+  const crashAfterCharge = new Set<string>();
+
+  const placed = (token: string, orderId = randomUUID()): EventData<'order.placed'> => ({
+    orderId,
+    userId: randomUUID(),
+    items: [{ productId: randomUUID(), name: 'Lamp', quantity: 2, unitPriceCents: 1250 }],
+    totalCents: 2500,
+    currency: 'USD',
+    paymentToken: token,
+  });
+  const publish = async (data: EventData<'order.placed'>, id: string = randomUUID()) => {
+    const envelope = {
+      id,
+      type: 'order.placed',
+      occurredAt: new Date().toISOString(),
+      correlationId: `corr-${data.orderId.slice(0, 8)}`,
+      data,
+    };
+    await broker
+      .publisher()
+      .publish(TEST_ENV.EVENTS_EXCHANGE, 'order.placed', Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: id });
+    return id;
+  };
+  const outcomesFor = (orderId: string) =>
+    tap.events.filter((e) => (e.type === 'payment.succeeded' || e.type === 'payment.failed') && e.data.orderId === orderId);
+
+  before(async () => {
+    broker = new Broker({
+      url: 'amqp://guest:guest@127.0.0.1:5672',
+      exchange: TEST_ENV.EVENTS_EXCHANGE,
+      log: createLogger('test', 'silent'),
+    });
+    tap = await tapEvents(broker);
+    const env = loadPaymentEnv({ ...TEST_ENV, PAYMENT_PORT: '0', PAYMENT_DATABASE_URL: databaseUrl, PAYMENT_QUEUE: queue });
+    // The simulated provider needs the worker's ORM, which exists only once the worker has started.
+    const inner: { provider?: SimulatedPaymentProvider } = {};
+    worker = await startPaymentWorker(env, {
+      provider: {
+        charge: async (request: ChargeRequest) => {
+          const result = await inner.provider!.charge(request);
+          const orderId = request.idempotencyKey.replace('order:', '');
+          if (crashAfterCharge.delete(orderId)) throw new Error('crashed after the provider charged');
+          return result;
+        },
+      },
+    });
+    inner.provider = new SimulatedPaymentProvider(worker.orm);
+  });
+  after(async () => {
+    await worker?.close();
+    await tap?.close();
+    const q = queueNames(queue);
+    await deleteTopology(broker, [q.main, q.retry, q.dead], TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
+    await broker?.close();
+    await dropDatabases([databaseUrl]);
+  });
+
+  it('approves tok_visa and declines tok_chargeDeclined, announcing each with the order correlation id', async () => {
+    const ok = placed('tok_visa');
+    const declined = placed('tok_chargeDeclined');
+    await publish(ok);
+    await publish(declined);
+    await waitFor(() => outcomesFor(ok.orderId).length === 1 && outcomesFor(declined.orderId).length === 1, 'payment events');
+    const [success] = outcomesFor(ok.orderId);
+    assert.equal(success?.type, 'payment.succeeded');
+    assert.equal(success?.correlationId, `corr-${ok.orderId.slice(0, 8)}`);
+    assert.deepEqual(
+      { ...success?.data, paymentId: undefined },
+      { orderId: ok.orderId, paymentId: undefined, amountCents: 2500, currency: 'USD' },
+    );
+    const [failure] = outcomesFor(declined.orderId);
+    assert.equal(failure?.type, 'payment.failed');
+    assert.match(failure?.type === 'payment.failed' ? failure.data.reason : '', /declined/);
+    const payments = await worker.orm.em.fork().find(Payment, { orderId: { $in: [ok.orderId, declined.orderId] } });
+    assert.deepEqual(payments.map((p) => p.status).sort(), ['failed', 'succeeded']);
+  });
+
+  it('charges an order once however often it is delivered or re-announced', async () => {
+    const order = placed('tok_visa');
+    const eventId = await publish(order);
+    await publish(order, eventId);
+    await publish(order, eventId);
+    await publish(order); // the same order under another event id
+    await waitFor(() => outcomesFor(order.orderId).length >= 1, 'payment event');
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(outcomesFor(order.orderId).length, 1);
+    const em = worker.orm.em.fork();
+    assert.equal(await em.count(Payment, { orderId: order.orderId }), 1);
+    assert.equal(await em.count(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` }), 1);
+  });
+
+  it('finishes a charge interrupted after the provider charged, without a second charge', async () => {
+    const order = placed('tok_visa');
+    crashAfterCharge.add(order.orderId);
+    await publish(order);
+    await waitFor(() => outcomesFor(order.orderId).length === 1, 'payment after the retry');
+    const em = worker.orm.em.fork();
+    const charge = await em.findOneOrFail(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` });
+    const payment = await em.findOneOrFail(Payment, { orderId: order.orderId });
+    assert.equal(payment.chargeId, charge.chargeId, 'the retry got the first charge back');
+    assert.equal(await em.count(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` }), 1);
+  });
+});
