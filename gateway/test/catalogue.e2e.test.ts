@@ -95,4 +95,10 @@ describe('catalogue through the gateway', () => {
     ]);
     assert.equal((await system.client().Product({ id: 'not-a-uuid' })).product, null);
   });
+
+  it('keeps the internal stock API out of the client schema, even for an admin', async () => {
+    const { products } = await system.client().Products({ first: 1 });
+    const attempt = await admin.raw(`mutation { releaseStock(orderId: "${products.edges[0]!.node.id}") }`);
+    assert.equal(attempt.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+  });
 });

@@ -1,7 +1,8 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { unauthenticated, forbidden } from './errors.js';
 
-export type Role = 'CUSTOMER' | 'ADMIN';
+/** SERVICE is for calls between our own services (never issued to a person). */
+export type Role = 'CUSTOMER' | 'ADMIN' | 'SERVICE';
 
 export interface Caller {
   userId: string;
@@ -45,7 +46,7 @@ export class TokenService {
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       const role = payload.role;
-      if (typeof payload.sub !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN')) return null;
+      if (typeof payload.sub !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN' && role !== 'SERVICE')) return null;
       return { userId: payload.sub, role };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return null;
@@ -69,5 +70,12 @@ export function requireCaller(caller: Caller | null): Caller {
 export function requireAdmin(caller: Caller | null): Caller {
   const signedIn = requireCaller(caller);
   if (signedIn.role !== 'ADMIN') throw forbidden('Only an administrator can do this');
+  return signedIn;
+}
+
+/** Operations only our own services may call (stock reservation, ...). */
+export function requireService(caller: Caller | null): Caller {
+  const signedIn = requireCaller(caller);
+  if (signedIn.role !== 'SERVICE') throw forbidden('Only an internal service can do this');
   return signedIn;
 }

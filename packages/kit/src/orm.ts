@@ -60,14 +60,17 @@ export async function pingDatabase(orm: MikroORM): Promise<void> {
   await orm.em.getConnection().execute('select 1');
 }
 
+/** Prefix for SQL sent by background loops, so statement counts can tell it from a request's. */
+export const BACKGROUND_SQL = '/* background */';
+
 /**
  * Counts SQL statements sent through this ORM; used by tests that prove batching (N references, 1 query).
- * The outbox relay polls in the background on the same pool; its statements are not the request's, so
- * statements on `outbox` are left out unless `exclude` says otherwise.
+ * Background loops (outbox relay, sweepers) poll on the same pool; their statements carry BACKGROUND_SQL
+ * and are not the request's, so they are left out unless `exclude` says otherwise.
  */
 export function countStatements(
   orm: MikroORM,
-  exclude: RegExp | null = /\boutbox\b/,
+  exclude: RegExp | null = /\/\* background \*\//,
 ): { readonly count: number; readonly sql: string[]; reset(): void; stop(): void } {
   const sql: string[] = [];
   const knex = orm.em.getConnection().getKnex();

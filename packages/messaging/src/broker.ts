@@ -51,7 +51,13 @@ export class Broker {
   }
 
   async close(): Promise<void> {
-    await this.publisherChannel?.close().catch(() => undefined);
+    if (this.publisherChannel) {
+      // Closing a channel whose setup is still in flight rejects that setup; give it a moment to finish.
+      await Promise.race([this.publisherChannel.waitForConnect(), new Promise((resolve) => setTimeout(resolve, 1000))]).catch(
+        () => undefined,
+      );
+      await this.publisherChannel.close().catch(() => undefined);
+    }
     await this.connection.close();
   }
 }

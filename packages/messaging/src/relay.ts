@@ -1,5 +1,5 @@
 import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
-import { PollingLoop } from '@shop/kit';
+import { BACKGROUND_SQL, PollingLoop } from '@shop/kit';
 import type { Logger } from 'pino';
 import type { Broker } from './broker.js';
 
@@ -56,11 +56,11 @@ export class OutboxRelay {
 
   /** One batch: returns how many rows were published. Exposed for tests. */
   async publishBatch(): Promise<number> {
-    const channel = this.broker.publisher();
     const idle = this.orm.em.fork() as SqlEntityManager;
     // A cheap look first (the partial index makes it an index-only probe): no empty transaction on every tick.
-    const pending: unknown[] = await idle.execute('select 1 from outbox where published_at is null limit 1');
+    const pending: unknown[] = await idle.execute(`${BACKGROUND_SQL} select 1 from outbox where published_at is null limit 1`);
     if (pending.length === 0) return 0;
+    const channel = this.broker.publisher();
     return idle.transactional(async (em) => {
       const rows: Row[] = await em.execute(
         'select id, type, envelope from outbox where published_at is null order by created_at limit ? for update skip locked',

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import {
+  PollingLoop,
   Counter,
   createCacheRedis,
   waitForRedis,
@@ -11,6 +12,8 @@ import {
   TokenService,
 } from '@shop/kit';
 import { ProductCache } from './modules/product/product.cache.js';
+import { StockReservation } from './modules/stock/stock-reservation.entity.js';
+import { StockService } from './modules/stock/stock.service.js';
 import { Broker, messagingEntities, OutboxRelay } from '@shop/messaging';
 import type { ProductEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -19,7 +22,7 @@ import { ProductService } from './modules/product/product.service.js';
 import { buildProductSubgraph, SUBGRAPH_NAME } from './schema.js';
 import { seedCatalogue } from './seeders/catalogue.seeder.js';
 
-export const entities = [Product, ...messagingEntities];
+export const entities = [Product, StockReservation, ...messagingEntities];
 
 export function connectProductDatabase(env: ProductEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
   return createOrm({ clientUrl: env.PRODUCT_DATABASE_URL, entities, migrations, logger: log });
@@ -50,6 +53,13 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
   const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();
+  // Releases what orders that expired, or were never stored, still hold.
+  const sweeper = new PollingLoop(() => new StockService(orm.em.fork(), cache, env.RESERVATION_TTL_SECONDS).releaseExpired(), {
+    name: 'reservation sweeper',
+    log,
+    intervalMs: env.RESERVATION_SWEEP_INTERVAL_MS,
+  });
+  sweeper.start();
   const { schema } = await buildProductSubgraph();
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
@@ -63,6 +73,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     extendContext: (base) => ({
       ...base,
       products: new ProductService(base.em, env.CURRENCY, cache, base.correlationId, () => relay.nudge()),
+      stock: new StockService(base.em, cache, env.RESERVATION_TTL_SECONDS),
     }),
   });
   return {
@@ -73,6 +84,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     cacheForTests: cache,
     close: async () => {
       await server.close();
+      await sweeper.stop();
       await relay.stop();
       await broker.close();
       await orm.close();

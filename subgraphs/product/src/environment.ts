@@ -11,6 +11,13 @@ export const productEnvSchema = z
       .default('USD'),
     REDIS_URL: redisUrl,
     RABBITMQ_URL: rabbitmqUrl,
+    /** How long a reservation holds stock without a commit: longer than the order's payment window. */
+    RESERVATION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .default(20 * 60),
+    RESERVATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
     EVENTS_EXCHANGE: eventsExchange,
     /** Keys are `<prefix>product:<id>`; tests use their own prefix. */
     REDIS_KEY_PREFIX: z.string().default('shop:'),

@@ -3,10 +3,12 @@ import { Migration20261121181937 } from './Migration20261121181937.js';
 import { Migration20261121182912 } from './Migration20261121182912.js';
 import { Migration20261121184317 } from './Migration20261121184317.js';
 import { Migration20261121192243 } from './Migration20261121192243.js';
+import { Migration20261121193201 } from './Migration20261121193201.js';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261121181937', class: Migration20261121181937 },
   { name: 'Migration20261121182912', class: Migration20261121182912 },
   { name: 'Migration20261121184317', class: Migration20261121184317 },
   { name: 'Migration20261121192243', class: Migration20261121192243 },
+  { name: 'Migration20261121193201', class: Migration20261121193201 },
 ];

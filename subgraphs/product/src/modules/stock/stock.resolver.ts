@@ -1,0 +1,28 @@
+import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
+import type { ProductContext } from '../../context.js';
+import { ReservedStockLine, StockLineInput } from './stock.type.js';
+
+@Resolver()
+export class StockResolver {
+  @Directive('@inaccessible')
+  @Mutation(() => [ReservedStockLine], { description: 'Internal (SERVICE): reserve every line or none for an order, at current prices.' })
+  async reserveStock(
+    @Arg('orderId', () => ID) orderId: string,
+    @Arg('lines', () => [StockLineInput]) lines: StockLineInput[],
+    @Ctx() ctx: ProductContext,
+  ): Promise<ReservedStockLine[]> {
+    return (await ctx.stock.reserve(ctx.caller, orderId, lines)).map((line) => Object.assign(new ReservedStockLine(), line));
+  }
+
+  @Directive('@inaccessible')
+  @Mutation(() => Boolean, { description: 'Internal (SERVICE): the order is confirmed; its reservation is sold.' })
+  commitStock(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: ProductContext): Promise<boolean> {
+    return ctx.stock.commit(ctx.caller, orderId);
+  }
+
+  @Directive('@inaccessible')
+  @Mutation(() => Boolean, { description: 'Internal (SERVICE): the order is off; its held units go back on sale.' })
+  releaseStock(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: ProductContext): Promise<boolean> {
+    return ctx.stock.release(ctx.caller, orderId);
+  }
+}

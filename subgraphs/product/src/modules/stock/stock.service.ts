@@ -1,0 +1,179 @@
+import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import { AppError, BACKGROUND_SQL, badInput, requireService, type Caller } from '@shop/kit';
+import type { ProductCache, ProductRecord } from '../product/product.cache.js';
+import { Product } from '../product/product.entity.js';
+
+export interface StockLine {
+  productId: string;
+  quantity: number;
+}
+
+export interface ReservedLine {
+  productId: string;
+  quantity: number;
+  name: string;
+  unitPriceCents: number;
+  currency: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  price_cents: number;
+  currency: string;
+  stock: number;
+  updated_at: Date;
+  archived_at: Date | null;
+  version: number;
+}
+
+const toRecord = (row: ProductRow): ProductRecord => ({
+  id: row.id,
+  sku: row.sku,
+  name: row.name,
+  description: row.description,
+  priceCents: row.price_cents,
+  currency: row.currency,
+  stock: row.stock,
+  updatedAt: new Date(row.updated_at),
+  archivedAt: row.archived_at ? new Date(row.archived_at) : null,
+  version: row.version,
+});
+
+export class StockService {
+  constructor(
+    private readonly em: SqlEntityManager,
+    private readonly cache: ProductCache,
+    private readonly reservationTtlSeconds: number,
+  ) {}
+
+  /**
+   * Reserves every line or none, at the current prices. Idempotent per order: a retry returns the first
+   * reservation. Each line is one conditional UPDATE (no read-modify-write), taken in product-id order so
+   * concurrent multi-line reservations cannot deadlock.
+   */
+  async reserve(caller: Caller | null, orderId: string, lines: StockLine[]): Promise<ReservedLine[]> {
+    requireService(caller);
+    if (!UUID.test(orderId)) throw badInput([{ field: 'orderId', message: 'must be a UUID' }]);
+    const merged = mergeLines(lines);
+    const { reserved, changed } = await this.em.transactional(async (em) => {
+      const existing: Array<{ product_id: string; quantity: number }> = await em.execute(
+        'select product_id, quantity from stock_reservations where order_id = ?',
+        [orderId],
+      );
+      if (existing.length) {
+        const products: ProductRow[] = await em.execute('select * from products where id in (?)', [existing.map((r) => r.product_id)]);
+        return {
+          reserved: existing.map((r) =>
+            lineOf(
+              products.find((p) => p.id === r.product_id)!,
+              r.quantity,
+            ),
+          ),
+          changed: [] as ProductRow[],
+        };
+      }
+      const changed: ProductRow[] = [];
+      for (const line of merged) {
+        // Decrement only if enough is left: one statement, so concurrent checkouts cannot oversell.
+        const [row] = await em.execute<ProductRow[]>(
+          `update products set stock = stock - ?, version = version + 1, updated_at = now()
+           where id = ? and stock >= ? and archived_at is null returning *`,
+          [line.quantity, line.productId, line.quantity],
+        );
+        if (!row) {
+          const product = await em.findOne(Product, { id: line.productId });
+          if (!product) throw new AppError('NOT_FOUND', `Product ${line.productId} was not found`, { productId: line.productId });
+          const available = product.archivedAt ? 0 : product.stock;
+          throw new AppError('OUT_OF_STOCK', `Only ${available} of ${product.name} left`, {
+            productId: product.id,
+            productName: product.name,
+            available,
+            requested: line.quantity,
+          });
+        }
+        changed.push(row);
+      }
+      const expiresAt = new Date(Date.now() + this.reservationTtlSeconds * 1000);
+      await em.execute(
+        `insert into stock_reservations (order_id, product_id, quantity, status, expires_at, created_at, updated_at)
+         values ${merged.map(() => "(?, ?, ?, 'held', ?, now(), now())").join(', ')}`,
+        merged.flatMap((line) => [orderId, line.productId, line.quantity, expiresAt]),
+      );
+      return { reserved: changed.map((row, i) => lineOf(row, merged[i]!.quantity)), changed };
+    });
+    await this.cache.put(changed.map(toRecord));
+    return reserved;
+  }
+
+  /** The order is confirmed: the held units are sold. Idempotent. */
+  async commit(caller: Caller | null, orderId: string): Promise<boolean> {
+    requireService(caller);
+    const rows: unknown[] = await this.em.execute(
+      `update stock_reservations set status = 'committed', updated_at = now() where order_id = ? and status = 'held' returning product_id`,
+      [orderId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The order failed, was cancelled or expired: held units go back on sale. Idempotent. */
+  async release(caller: Caller | null, orderId: string): Promise<boolean> {
+    requireService(caller);
+    return (await this.releaseWhere('order_id = ?', [orderId])) > 0;
+  }
+
+  /** Releases reservations held past their expiry (orders never stored, or never paid). Returns units released. */
+  async releaseExpired(): Promise<number> {
+    // A cheap look first: the sweeper opens no transaction while nothing has expired.
+    const due: unknown[] = await this.em.execute(
+      `${BACKGROUND_SQL} select 1 from stock_reservations where status = 'held' and expires_at < now() limit 1`,
+    );
+    return due.length ? this.releaseWhere('expires_at < now()', []) : 0;
+  }
+
+  private async releaseWhere(condition: string, params: unknown[]): Promise<number> {
+    const changed = await this.em.transactional(async (em) => {
+      const released: Array<{ product_id: string; quantity: number }> = await em.execute(
+        `update stock_reservations set status = 'released', updated_at = now()
+         where status = 'held' and ${condition} returning product_id, quantity`,
+        params,
+      );
+      const rows: ProductRow[] = [];
+      for (const line of [...released].sort((a, b) => a.product_id.localeCompare(b.product_id))) {
+        const [row] = await em.execute<ProductRow[]>(
+          'update products set stock = stock + ?, version = version + 1, updated_at = now() where id = ? returning *',
+          [line.quantity, line.product_id],
+        );
+        if (row) rows.push(row);
+      }
+      return rows;
+    });
+    await this.cache.put(changed.map(toRecord));
+    return changed.length;
+  }
+}
+
+function mergeLines(lines: StockLine[]): StockLine[] {
+  if (lines.length === 0) throw badInput([{ field: 'lines', message: 'must not be empty' }]);
+  const byProduct = new Map<string, number>();
+  for (const line of lines) {
+    if (!UUID.test(line.productId))
+      throw new AppError('NOT_FOUND', `Product ${line.productId} was not found`, { productId: line.productId });
+    if (!Number.isInteger(line.quantity) || line.quantity < 1) throw badInput([{ field: 'quantity', message: 'must be at least 1' }]);
+    byProduct.set(line.productId, (byProduct.get(line.productId) ?? 0) + line.quantity);
+  }
+  // Lock rows in one global order (by id): two multi-line reservations can then never wait on each other in a cycle.
+  return [...byProduct].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId.localeCompare(b.productId));
+}
+
+const lineOf = (row: ProductRow, quantity: number): ReservedLine => ({
+  productId: row.id,
+  quantity,
+  name: row.name,
+  unitPriceCents: row.price_cents,
+  currency: row.currency,
+});
