@@ -17,3 +17,4 @@ export * from './redis.js';
 export * from './metrics.js';
 export * from './polling-loop.js';
 export * from './health-server.js';
+export * from './service-client.js';

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, serveSubgraph, TokenService } from '@shop/kit';
+import { createLogger, createOrm, migrate, serveSubgraph, ServiceClient, TokenService } from '@shop/kit';
 import type { CartEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { CartLine } from './modules/cart/cart-line.entity.js';
@@ -19,7 +19,8 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
   const orm = await connectCartDatabase(env, log);
   if (options.prepare) await migrate(orm);
   const tokens = new TokenService(env);
-  const products = new ProductClient(env.PRODUCT_URL, env.PRODUCT_TIMEOUT_MS);
+  const productService = new ServiceClient({ name: 'product', url: env.PRODUCT_URL, log, timeoutMs: env.PRODUCT_TIMEOUT_MS, retries: 1 });
+  const products = new ProductClient(productService);
   const policy = { maxQuantity: env.CART_MAX_QUANTITY };
   const { schema } = await buildCartSubgraph({ currency: env.CURRENCY });
   const server = await serveSubgraph({
@@ -37,6 +38,7 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     orm,
     close: async () => {
       await server.close();
+      productService.shutdown();
       await orm.close();
     },
   };

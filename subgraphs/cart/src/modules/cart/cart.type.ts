@@ -1,4 +1,4 @@
-import { Money, money } from '@shop/kit';
+import { Money } from '@shop/kit';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
 const LIVE_PRICE = 'product { price { amountCents currency } }';
@@ -68,5 +68,3 @@ export class CartType {
   @Field(() => Money, { description: 'Sum of the line totals at current prices.' })
   subtotal?: Money;
 }
-
-export { money };

@@ -1,4 +1,4 @@
-import { AppError, CORRELATION_HEADER } from '@shop/kit';
+import { AppError, type ServiceClient } from '@shop/kit';
 
 export interface ProductFacts {
   id: string;
@@ -9,33 +9,13 @@ export interface ProductFacts {
 
 const QUERY = 'query CartProductFacts($id: ID!) { product(id: $id) { id name stock price { amountCents currency } } }';
 
-const unavailable = () => new AppError('SERVICE_UNAVAILABLE', 'The product service is not available right now; try again shortly');
-
-/** Reads a product's current price and stock from the product subgraph: bounded by a timeout, one retry (reads are idempotent). */
+/** Reads a product's current price and stock from the product subgraph (deadline, retry, circuit breaker). */
 export class ProductClient {
-  constructor(
-    private readonly url: string,
-    private readonly timeoutMs: number,
-  ) {}
+  constructor(private readonly client: ServiceClient) {}
 
   async get(id: string, correlationId: string): Promise<ProductFacts | null> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      try {
-        const response = await fetch(this.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [CORRELATION_HEADER]: correlationId },
-          body: JSON.stringify({ query: QUERY, variables: { id } }),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-        if (response.status >= 500) throw new Error(`product subgraph answered ${response.status}`);
-        const body = (await response.json()) as { data?: { product: ProductFacts | null }; errors?: unknown[] };
-        if (!body.data) throw new Error(`product subgraph error: ${JSON.stringify(body.errors)}`);
-        return body.data.product;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    throw Object.assign(unavailable(), { cause: lastError });
+    const reply = await this.client.request<{ product: ProductFacts | null }>(QUERY, { id }, { correlationId, idempotent: true });
+    if (!reply.data) throw new AppError('SERVICE_UNAVAILABLE', 'The product service could not answer right now; try again shortly');
+    return reply.data.product;
   }
 }

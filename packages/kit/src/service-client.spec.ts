@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { AppError } from './errors.js';
+import { createLogger } from './logger.js';
+import { ServiceClient } from './service-client.js';
+
+describe('ServiceClient', () => {
+  let mode: 'ok' | 'graphql-error' | 'fail' | 'slow' = 'ok';
+  let hits = 0;
+  let url: string;
+  const server = http.createServer((_req, res) => {
+    hits += 1;
+    if (mode === 'fail') return void res.writeHead(503).end('down');
+    if (mode === 'slow') return void setTimeout(() => res.writeHead(200).end('{"data":{}}'), 500);
+    const body =
+      mode === 'ok' ? { data: { ping: true } } : { data: null, errors: [{ message: 'nope', extensions: { code: 'OUT_OF_STOCK' } }] };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const client = () =>
+    new ServiceClient({
+      name: 'product',
+      url,
+      log: createLogger('test', 'silent'),
+      timeoutMs: 100,
+      retries: 1,
+      volumeThreshold: 4,
+      resetTimeoutMs: 200,
+    });
+  const context = { correlationId: 'c-1', idempotent: true };
+  const unavailable = (e: AppError) => e.extensions.code === 'SERVICE_UNAVAILABLE';
+
+  it('hands back answers with errors without counting them as failures', async () => {
+    mode = 'graphql-error';
+    const c = client();
+    for (let i = 0; i < 10; i += 1) assert.equal((await c.request('{ ping }', {}, context)).errors?.[0]?.extensions?.code, 'OUT_OF_STOCK');
+    assert.equal(c.isOpen, false);
+    c.shutdown();
+  });
+
+  it('turns timeouts and 5xx into SERVICE_UNAVAILABLE, opens, fails fast while open, and closes after a good probe', async () => {
+    const c = client();
+    mode = 'slow';
+    await assert.rejects(c.request('{ ping }', {}, context), unavailable);
+    mode = 'fail';
+    while (!c.isOpen) await assert.rejects(c.request('{ ping }', {}, context), unavailable);
+    hits = 0;
+    for (let i = 0; i < 20; i += 1) await assert.rejects(c.request('{ ping }', {}, context), unavailable);
+    assert.equal(hits, 0, 'an open circuit sends nothing to the dead service');
+    mode = 'ok';
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.deepEqual((await c.request('{ ping }', {}, context)).data, { ping: true });
+    assert.equal(c.isOpen, false);
+    c.shutdown();
+  });
+
+  it('does not retry a call that is not idempotent', async () => {
+    mode = 'fail';
+    const c = client();
+    hits = 0;
+    await assert.rejects(c.request('mutation { go }', {}, { correlationId: 'c-2', idempotent: false }), unavailable);
+    assert.equal(hits, 1);
+    await assert.rejects(c.request('{ ping }', {}, context), unavailable);
+    assert.equal(hits, 3, 'an idempotent call is tried twice');
+    c.shutdown();
+  });
+});
