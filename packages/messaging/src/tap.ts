@@ -1,6 +1,8 @@
 import type { ConfirmChannel } from 'amqplib';
-import type { Broker } from './broker.js';
+import type { Logger } from 'pino';
+import { Broker } from './broker.js';
 import { parseEvent, type ParsedEvent } from './contracts.js';
+import { deleteTopology } from './dead-letters.js';
 
 /** Collects every event that crosses the exchange (an exclusive, auto-deleted queue): for tests and debugging. */
 export async function tapEvents(broker: Broker): Promise<{ events: ParsedEvent[]; close(): Promise<void> }> {
@@ -15,4 +17,19 @@ export async function tapEvents(broker: Broker): Promise<{ events: ParsedEvent[]
   });
   await channel.waitForConnect();
   return { events, close: () => channel.close() };
+}
+
+/** A broker connection plus a tap on `exchange`, and one `close()` that also deletes the exchange (tests). */
+export async function tapExchange(url: string, exchange: string, log: Logger) {
+  const broker = new Broker({ url, exchange, log });
+  const tap = await tapEvents(broker);
+  return {
+    broker,
+    events: tap.events,
+    async close() {
+      await tap.close();
+      await deleteTopology(broker, [], exchange).catch(() => undefined);
+      await broker.close();
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { MikroORM, type SqlEntityManager } from '@mikro-orm/postgresql';
 import { createLogger } from '@shop/kit';
-import { dropDatabases, startTcpProxy, testDatabaseUrl } from '@shop/kit/testing';
+import { dropDatabases, startTcpProxy, testDatabaseUrl, waitFor } from '@shop/kit/testing';
 import {
   Broker,
   listDeadLetters,
@@ -21,15 +21,6 @@ const RABBITMQ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 const log = createLogger('messaging-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 const suffix = randomBytes(4).toString('hex');
 const exchange = `test.events.${suffix}`;
-
-const waitFor = async (check: () => Promise<boolean> | boolean, timeoutMs = 20_000, what = 'condition') => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 const registered = (i: number) => ({ userId: randomUUID(), email: `u${i}@example.com`, name: `User ${i}` });
 
@@ -106,7 +97,7 @@ describe('outbox, relay, inbox consumer (real RabbitMQ and Postgres)', () => {
         throw new Error('roll back');
       })
       .catch(() => undefined);
-    await waitFor(async () => (await effects()).length >= 50, 20_000, '50 effects');
+    await waitFor(async () => (await effects()).length >= 50, '50 effects', 20_000);
     const applied = await effects();
     assert.deepEqual(applied.map(([id]) => id).sort(), [...ids].sort());
     assert.ok(applied.every(([, n]) => n === 1));
@@ -125,7 +116,7 @@ describe('outbox, relay, inbox consumer (real RabbitMQ and Postgres)', () => {
     const channel = broker.publisher();
     for (let i = 0; i < 3; i += 1)
       await channel.publish(exchange, 'user.registered', Buffer.from(JSON.stringify(envelope)), { persistent: true });
-    await waitFor(() => outcomes.filter(([, id]) => id === envelope.id).length === 3, 10_000, 'three deliveries');
+    await waitFor(() => outcomes.filter(([, id]) => id === envelope.id).length === 3, 'three deliveries', 10_000);
     assert.deepEqual(
       outcomes
         .filter(([, id]) => id === envelope.id)
@@ -140,7 +131,7 @@ describe('outbox, relay, inbox consumer (real RabbitMQ and Postgres)', () => {
     const data = registered(2000);
     failuresToInject.set(data.email, 2);
     const id = await (orm.em.fork() as SqlEntityManager).transactional(async (tx) => recordEvent(tx, 'user.registered', data, 'retry').id);
-    await waitFor(() => outcomes.some(([o, e]) => o === 'applied' && e === id), 10_000, 'applied after retries');
+    await waitFor(() => outcomes.some(([o, e]) => o === 'applied' && e === id), 'applied after retries', 10_000);
     assert.deepEqual(
       outcomes.filter(([, e]) => e === id).map(([o]) => o),
       ['retry', 'retry', 'applied'],
@@ -156,7 +147,7 @@ describe('outbox, relay, inbox consumer (real RabbitMQ and Postgres)', () => {
     const id = await (orm.em.fork() as SqlEntityManager).transactional(
       async (tx) => recordEvent(tx, 'user.registered', data, 'exhaust').id,
     );
-    await waitFor(() => outcomes.filter(([o]) => o === 'dead').length >= 2, 10_000, 'two dead letters');
+    await waitFor(() => outcomes.filter(([o]) => o === 'dead').length >= 2, 'two dead letters', 10_000);
     const { count, letters } = await listDeadLetters(broker, consumerName);
     assert.equal(count, 2);
     assert.ok(letters.some((l) => l.messageId === 'poison-1' && /contract/.test(l.reason ?? '')));
@@ -165,9 +156,9 @@ describe('outbox, relay, inbox consumer (real RabbitMQ and Postgres)', () => {
 
     // The cause is fixed (no more injected failures): replay delivers the good one; the poison dead-letters again.
     assert.equal(await replayDeadLetters(broker, consumerName), 2);
-    await waitFor(() => outcomes.some(([o, e]) => o === 'applied' && e === id), 10_000, 'replayed event applied');
+    await waitFor(() => outcomes.some(([o, e]) => o === 'applied' && e === id), 'replayed event applied', 10_000);
     assert.equal((await effects()).find(([e]) => e === id)?.[1], 1);
-    await waitFor(async () => (await listDeadLetters(broker, consumerName)).count === 1, 10_000, 'poison back in the DLQ');
+    await waitFor(async () => (await listDeadLetters(broker, consumerName)).count === 1, 'poison back in the DLQ', 10_000);
   });
 });
 
@@ -211,7 +202,7 @@ describe('outbox relay while the broker is unreachable', () => {
       );
     try {
       const before = await write(20, 0);
-      await waitFor(() => before.every((id) => seen.has(id)), 10_000, 'events before the cut');
+      await waitFor(() => before.every((id) => seen.has(id)), 'events before the cut', 10_000);
       proxy.cut();
       const during = await write(100, 100);
       await new Promise((r) => setTimeout(r, 1500));
@@ -219,8 +210,8 @@ describe('outbox relay while the broker is unreachable', () => {
       assert.ok(pending > 0, 'events wait in the outbox while the broker is unreachable');
       const cutAt = Date.now();
       proxy.restore();
-      await waitFor(async () => (await orm.em.fork().count(OutboxMessage, { publishedAt: null })) === 0, 30_000, 'outbox drained');
-      await waitFor(() => [...before, ...during].every((id) => seen.has(id)), 10_000, 'every event delivered');
+      await waitFor(async () => (await orm.em.fork().count(OutboxMessage, { publishedAt: null })) === 0, 'outbox drained', 30_000);
+      await waitFor(() => [...before, ...during].every((id) => seen.has(id)), 'every event delivered', 10_000);
       const recovery = Date.now() - cutAt;
       const duplicates = [...seen.values()].filter((n) => n > 1).length;
       console.log(

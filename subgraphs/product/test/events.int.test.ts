@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, TokenService } from '@shop/kit';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
-import { Broker, deleteTopology, tapEvents } from '@shop/messaging';
+import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
+import { tapExchange } from '@shop/messaging';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 
@@ -11,16 +11,10 @@ const UPDATE = 'mutation ($id: ID!, $input: UpdateProductInput!) { updateProduct
 describe('product.price_changed (real RabbitMQ, through the outbox)', () => {
   const databaseUrl = testDatabaseUrl('product');
   let service: Awaited<ReturnType<typeof startProductService>>;
-  let broker: Broker;
-  let tap: Awaited<ReturnType<typeof tapEvents>>;
+  let tap: Awaited<ReturnType<typeof tapExchange>>;
   let adminToken: string;
   before(async () => {
-    broker = new Broker({
-      url: 'amqp://guest:guest@127.0.0.1:5672',
-      exchange: TEST_ENV.EVENTS_EXCHANGE,
-      log: createLogger('tap', 'silent'),
-    });
-    tap = await tapEvents(broker);
+    tap = await tapExchange('amqp://guest:guest@127.0.0.1:5672', TEST_ENV.EVENTS_EXCHANGE, createLogger('tap', 'silent'));
     const env = loadProductEnv({ ...TEST_ENV, PRODUCT_PORT: '0', PRODUCT_DATABASE_URL: databaseUrl });
     service = await startProductService(env, { prepare: true });
     adminToken = await new TokenService(env).issue({ userId: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' }, 60);
@@ -28,8 +22,6 @@ describe('product.price_changed (real RabbitMQ, through the outbox)', () => {
   after(async () => {
     await service?.close();
     await tap?.close();
-    await deleteTopology(broker, [], TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
-    await broker?.close();
     await dropDatabases([databaseUrl]);
   });
 
@@ -44,8 +36,7 @@ describe('product.price_changed (real RabbitMQ, through the outbox)', () => {
     const product = await service.orm.em.fork().findOneOrFail(Product, { sku: 'HOME-KETL-002' });
     assert.equal((await update(product.id, { name: 'Renamed Kettle', stock: 5 })).errors, undefined);
     assert.equal((await update(product.id, { priceCents: product.priceCents + 100 })).errors, undefined);
-    const deadline = Date.now() + 10_000;
-    while (tap.events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => tap.events.length > 0, 'the event', 10_000);
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(tap.events.length, 1);
     assert.equal(tap.events[0]?.type, 'product.price_changed');

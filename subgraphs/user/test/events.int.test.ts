@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
-import { Broker, deleteTopology, tapEvents } from '@shop/messaging';
+import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
+import { tapExchange } from '@shop/messaging';
 import { loadUserEnv, startUserService } from '../src/index.js';
 
 const REGISTER = `mutation ($input: RegisterInput!) { register(input: $input) { user { id } } }`;
@@ -10,22 +10,14 @@ const REGISTER = `mutation ($input: RegisterInput!) { register(input: $input) { 
 describe('user.registered (real RabbitMQ, through the outbox)', () => {
   const databaseUrl = testDatabaseUrl('user');
   let service: Awaited<ReturnType<typeof startUserService>>;
-  let broker: Broker;
-  let tap: Awaited<ReturnType<typeof tapEvents>>;
+  let tap: Awaited<ReturnType<typeof tapExchange>>;
   before(async () => {
-    broker = new Broker({
-      url: 'amqp://guest:guest@127.0.0.1:5672',
-      exchange: TEST_ENV.EVENTS_EXCHANGE,
-      log: createLogger('tap', 'silent'),
-    });
-    tap = await tapEvents(broker);
+    tap = await tapExchange('amqp://guest:guest@127.0.0.1:5672', TEST_ENV.EVENTS_EXCHANGE, createLogger('tap', 'silent'));
     service = await startUserService(loadUserEnv({ ...TEST_ENV, USER_PORT: '0', USER_DATABASE_URL: databaseUrl }), { prepare: true });
   });
   after(async () => {
     await service?.close();
     await tap?.close();
-    await deleteTopology(broker, [], TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
-    await broker?.close();
     await dropDatabases([databaseUrl]);
   });
 
@@ -40,8 +32,7 @@ describe('user.registered (real RabbitMQ, through the outbox)', () => {
     const ok = await register('welcome@example.com', 'corr-welcome-1');
     const refused = await register('WELCOME@example.com', 'corr-welcome-2');
     assert.ok(refused.errors);
-    const deadline = Date.now() + 10_000;
-    while (tap.events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => tap.events.length > 0, 'the event', 10_000);
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(tap.events.length, 1);
     const [event] = tap.events;

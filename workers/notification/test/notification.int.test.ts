@@ -5,19 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
+import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
 import { Broker, deleteTopology, queueNames, type EventData, type EventType } from '@shop/messaging';
 import { loadNotificationEnv, startNotificationWorker, type OutgoingMail } from '../src/index.js';
 import { Mail } from '../src/modules/mail/mail.entity.js';
-
-const waitFor = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe('notification worker (real RabbitMQ and Postgres)', () => {
   const databaseUrl = testDatabaseUrl('notification');

@@ -2,19 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
+import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
 import { Broker, deleteTopology, queueNames, tapEvents, type EventData } from '@shop/messaging';
 import { loadPaymentEnv, SimulatedPaymentProvider, startPaymentWorker, type ChargeRequest } from '../src/index.js';
 import { Payment, SimulatedCharge } from '../src/modules/payment/payment.entity.js';
-
-const waitFor = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe('payment worker (real RabbitMQ and Postgres)', () => {
   const databaseUrl = testDatabaseUrl('payment');
