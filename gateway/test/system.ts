@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startCartService, loadCartEnv } from '@shop/cart';
-import { createLogger } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
-import { Broker, deleteTopology } from '@shop/messaging';
+import { removeExchange } from '@shop/messaging';
 import { startOrderService, loadOrderEnv } from '@shop/order';
 import { startProductService, loadProductEnv } from '@shop/product';
 import { createShopClient, type ShopClient } from '@shop/sdk';
@@ -24,7 +23,7 @@ export async function startSystem(options: SystemOptions = {}) {
   const cleanUp = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
     await dropDatabases(Object.values(databases));
-    await removeTestExchange();
+    await removeExchange('amqp://guest:guest@127.0.0.1:5672', TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
   };
   try {
     const user = await startUserService(loadUserEnv({ ...TEST_ENV, USER_PORT: '0', USER_DATABASE_URL: databases.user }), { prepare: true });
@@ -82,16 +81,6 @@ export async function startSystem(options: SystemOptions = {}) {
 }
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
-
-async function removeTestExchange(): Promise<void> {
-  const broker = new Broker({
-    url: 'amqp://guest:guest@127.0.0.1:5672',
-    exchange: TEST_ENV.EVENTS_EXCHANGE,
-    log: createLogger('test', 'silent'),
-  });
-  await deleteTopology(broker, [], TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
-  await broker.close();
-}
 
 /** Runs `call` and returns the error codes it failed with (throws if it succeeded). */
 export async function codesOf(call: Promise<unknown>): Promise<string[]> {

@@ -1,8 +1,10 @@
 import type { ConfirmChannel } from 'amqplib';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { Broker } from './broker.js';
 import { parseEvent, type ParsedEvent } from './contracts.js';
 import { deleteTopology } from './dead-letters.js';
+
+const silentLogger = pino({ level: 'silent' });
 
 /** Collects every event that crosses the exchange (an exclusive, auto-deleted queue): for tests and debugging. */
 export async function tapEvents(broker: Broker): Promise<{ events: ParsedEvent[]; close(): Promise<void> }> {
@@ -32,4 +34,15 @@ export async function tapExchange(url: string, exchange: string, log: Logger) {
       await broker.close();
     },
   };
+}
+
+/** Deletes a test's events exchange (tests that only publish, through a service's relay, leave one behind). */
+export async function removeExchange(url: string, exchange: string): Promise<void> {
+  const broker = new Broker({ url, exchange, log: silentLogger });
+  try {
+    // Best effort: a second clean-up of the same exchange, or one never declared, is not a failure.
+    await deleteTopology(broker, [], exchange).catch(() => undefined);
+  } finally {
+    await broker.close();
+  }
 }

@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { countStatements } from '@shop/kit';
+import { removeExchange } from '@shop/messaging';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { OutboxMessage } from '@shop/messaging';
 import { Product } from '../src/modules/product/product.entity.js';
+
+const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 type Service = Awaited<ReturnType<typeof startProductService>>;
 
@@ -40,6 +43,7 @@ describe('product read cache (real Redis and Postgres)', () => {
     if (keys.length) await service.redis.del(...keys);
     await service?.close();
     await dropDatabases([databaseUrl]);
+    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
   });
 
   const resolve = () => graphql(service, PRODUCTS, { r: ids.map((id) => ({ __typename: 'Product', id })) });
@@ -108,6 +112,7 @@ describe('product reads with Redis unreachable', () => {
   after(async () => {
     await service?.close();
     await dropDatabases([databaseUrl]);
+    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
   });
 
   it('fall back to Postgres without errors', async () => {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { countStatements } from '@shop/kit';
+import { removeExchange } from '@shop/messaging';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
+
+const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 const ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Product { id name price { amountCents currency } stock } }
@@ -22,6 +25,7 @@ describe('product references (real Postgres)', () => {
     if (keys.length) await service.redis.del(...keys);
     await service?.close();
     await dropDatabases([databaseUrl]);
+    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
   });
 
   async function resolve(ids: string[]) {

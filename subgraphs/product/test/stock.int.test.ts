@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TokenService } from '@shop/kit';
+import { removeExchange } from '@shop/messaging';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 import { StockReservation } from '../src/modules/stock/stock-reservation.entity.js';
+
+const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 const RESERVE = `mutation ($orderId: ID!, $lines: [StockLineInput!]!) {
   reserveStock(orderId: $orderId, lines: $lines) { productId quantity name unitPriceCents currency }
@@ -39,6 +42,7 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
   after(async () => {
     await service?.close();
     await dropDatabases([databaseUrl]);
+    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
   });
 
   const call = (query: string, variables: object, token: string | null = tokens.service): Promise<Reply> =>

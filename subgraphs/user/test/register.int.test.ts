@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { removeExchange } from '@shop/messaging';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
 import { loadUserEnv, startUserService } from '../src/index.js';
 import { User } from '../src/modules/user/user.entity.js';
 import { Session } from '../src/modules/user/session.entity.js';
+
+const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 const REGISTER = `mutation ($input: RegisterInput!) { register(input: $input) { refreshToken user { id email } } }`;
 const REFRESH = `mutation ($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }`;
@@ -17,6 +20,7 @@ describe('user subgraph (real Postgres)', () => {
   after(async () => {
     await service?.close();
     await dropDatabases([databaseUrl]);
+    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
   });
 
   async function call(query: string, variables: object) {
