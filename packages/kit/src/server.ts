@@ -9,7 +9,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Request } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { EXPECTED_CODES } from './errors.js';
 
@@ -159,5 +158,3 @@ export async function startHttpService<TContext extends BaseContext>(options: Ht
     },
   };
 }
-
-export { GraphQLError };

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, forbidden, money, notFound, requireCaller, type Caller } from '@shop/kit';
+import { AppError, badInput, forbidden, isUuid, money, notFound, requireCaller, type Caller } from '@shop/kit';
 import { CartLine } from './cart-line.entity.js';
 import { CartItemType, CartType, ProductRef } from './cart.type.js';
 import type { ProductClient } from './product.client.js';
@@ -7,8 +7,6 @@ import type { ProductClient } from './product.client.js';
 export interface CartPolicy {
   maxQuantity: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class CartService {
   constructor(
@@ -66,7 +64,7 @@ export class CartService {
   /** Idempotent: removing a product that is not in the cart returns the cart unchanged. */
   async remove(caller: Caller | null, productId: string): Promise<CartType> {
     const { userId } = requireCaller(caller);
-    if (UUID.test(productId)) await this.em.nativeDelete(CartLine, { userId, productId });
+    if (isUuid(productId)) await this.em.nativeDelete(CartLine, { userId, productId });
     return this.load(userId);
   }
 
@@ -76,7 +74,7 @@ export class CartService {
   }
 
   private async product(productId: string) {
-    const product = UUID.test(productId) ? await this.products.get(productId, this.correlationId) : null;
+    const product = isUuid(productId) ? await this.products.get(productId, this.correlationId) : null;
     if (!product) throw notFound('Product', productId);
     return product;
   }

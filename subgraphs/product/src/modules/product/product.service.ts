@@ -1,6 +1,6 @@
 import { OptimisticLockError, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, decodeCursor, encodeCursor, notFound, pageSize, parseInput, requireAdmin, type Caller } from '@shop/kit';
+import { conflict, decodeCursor, encodeCursor, isUuid, notFound, pageSize, parseInput, requireAdmin, type Caller } from '@shop/kit';
 import { z } from 'zod';
 import { recordEvent } from '@shop/messaging';
 import type { ProductCache, ProductRecord } from './product.cache.js';
@@ -44,8 +44,6 @@ export interface ProductPage {
   totalCount: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class ProductService {
@@ -64,7 +62,7 @@ export class ProductService {
 
   /** Cache first (one MGET), then one SQL statement for the misses; results line up with `ids`, null where missing. */
   async findManyById(ids: readonly string[]): Promise<Array<ProductRecord | null>> {
-    const valid = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const valid = [...new Set(ids.filter(isUuid))];
     const byId = await this.cache.getMany(valid);
     const missing = valid.filter((id) => !byId.has(id));
     if (missing.length) {
@@ -140,7 +138,7 @@ export class ProductService {
   }
 
   private async change(id: string, apply: (product: Product) => void): Promise<ProductRecord> {
-    const product = UUID.test(id) ? await this.em.findOne(Product, { id }) : null;
+    const product = isUuid(id) ? await this.em.findOne(Product, { id }) : null;
     if (!product) throw notFound('Product', id);
     apply(product);
     try {

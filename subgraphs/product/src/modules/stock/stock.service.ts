@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
-import { AppError, BACKGROUND_SQL, badInput, requireService, type Caller } from '@shop/kit';
+import { AppError, BACKGROUND_SQL, badInput, isUuid, requireService, type Caller } from '@shop/kit';
 import type { ProductCache, ProductRecord } from '../product/product.cache.js';
 import { Product } from '../product/product.entity.js';
 
@@ -15,8 +15,6 @@ export interface ReservedLine {
   unitPriceCents: number;
   currency: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ProductRow {
   id: string;
@@ -58,7 +56,7 @@ export class StockService {
    */
   async reserve(caller: Caller | null, orderId: string, lines: StockLine[]): Promise<ReservedLine[]> {
     requireService(caller);
-    if (!UUID.test(orderId)) throw badInput([{ field: 'orderId', message: 'must be a UUID' }]);
+    if (!isUuid(orderId)) throw badInput([{ field: 'orderId', message: 'must be a UUID' }]);
     const merged = mergeLines(lines);
     const { reserved, changed } = await this.em.transactional(async (em) => {
       const existing: Array<{ product_id: string; quantity: number }> = await em.execute(
@@ -161,8 +159,7 @@ function mergeLines(lines: StockLine[]): StockLine[] {
   if (lines.length === 0) throw badInput([{ field: 'lines', message: 'must not be empty' }]);
   const byProduct = new Map<string, number>();
   for (const line of lines) {
-    if (!UUID.test(line.productId))
-      throw new AppError('NOT_FOUND', `Product ${line.productId} was not found`, { productId: line.productId });
+    if (!isUuid(line.productId)) throw new AppError('NOT_FOUND', `Product ${line.productId} was not found`, { productId: line.productId });
     if (!Number.isInteger(line.quantity) || line.quantity < 1) throw badInput([{ field: 'quantity', message: 'must be at least 1' }]);
     byProduct.set(line.productId, (byProduct.get(line.productId) ?? 0) + line.quantity);
   }

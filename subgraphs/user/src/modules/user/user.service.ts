@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parseInput, type Caller, type TokenService } from '@shop/kit';
+import { isUuid, parseInput, type Caller, type TokenService } from '@shop/kit';
 import { recordEvent } from '@shop/messaging';
 import { z } from 'zod';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.js';
@@ -104,12 +104,12 @@ export class UserService {
   }
 
   async findById(id: string): Promise<User | null> {
-    return UUID.test(id) ? this.em.findOne(User, { id }) : null;
+    return isUuid(id) ? this.em.findOne(User, { id }) : null;
   }
 
   /** One statement for any number of ids; results line up with `ids`, null where missing. */
   async findManyById(ids: readonly string[]): Promise<Array<User | null>> {
-    const valid = ids.filter((id) => UUID.test(id));
+    const valid = ids.filter(isUuid);
     const users = valid.length ? await this.em.find(User, { id: { $in: valid } }) : [];
     const byId = new Map(users.map((u) => [u.id, u]));
     return ids.map((id) => byId.get(id) ?? null);
@@ -131,8 +131,6 @@ export class UserService {
     };
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const callerOf = (user: User): Caller => ({ userId: user.id, role: user.role });
 
