@@ -129,16 +129,16 @@ describe('cart with live prices through the gateway', () => {
     for (const id of ids) await buyer.client.AddToCart({ productId: id, quantity: 1 });
 
     // Cold: drop this system's cached products.
-    const redis = system.services.product.redis;
+    const redis = system.product.redis;
     const keys = await redis.keys(`${system.redisKeyPrefix}product:*`);
     if (keys.length) await redis.del(...keys);
 
     const measure = async () => {
       const cartSql = countStatements(system.services.cart.orm);
-      const productSql = countStatements(system.services.product.orm);
+      const productSql = countStatements(system.product.orm);
       const requests = {
         user: countRequests(system.services.user.server),
-        product: countRequests(system.services.product.server),
+        product: countRequests(system.product.server),
         cart: countRequests(system.services.cart.server),
       };
       const cart = (await buyer.client.MyCart()).me!.cart;

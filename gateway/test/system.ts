@@ -2,67 +2,161 @@ import { randomBytes } from 'node:crypto';
 import { startCartService, loadCartEnv } from '@shop/cart';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
 import { removeExchange } from '@shop/messaging';
+import { startNotificationWorker, loadNotificationEnv, type OutgoingMail } from '@shop/notification-worker';
 import { startOrderService, loadOrderEnv } from '@shop/order';
+import { startPaymentWorker, loadPaymentEnv, type PaymentProvider } from '@shop/payment-worker';
 import { startProductService, loadProductEnv } from '@shop/product';
 import { createShopClient, type ShopClient } from '@shop/sdk';
 import { startUserService, loadUserEnv } from '@shop/user';
 import { loadGatewayEnv, startGateway } from '../src/index.js';
 
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
+export const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 export interface SystemOptions {
   productEnv?: NodeJS.ProcessEnv;
   cartEnv?: NodeJS.ProcessEnv;
+  orderEnv?: NodeJS.ProcessEnv;
+  /** Start the payment and notification workers too (default true). */
+  workers?: boolean;
+  /** Wraps the simulated provider the payment worker uses (to slow it down, count calls, ...). */
+  paymentProvider?: (simulated: PaymentProvider) => PaymentProvider;
+  /** Put something (a TCP proxy) between every service and RabbitMQ. */
+  rabbitmqUrl?: string;
 }
 
 /** The whole system in this process on free ports, with fresh databases and its own Redis key prefix. */
 export async function startSystem(options: SystemOptions = {}) {
-  const databases = { user: testDatabaseUrl('user'), product: testDatabaseUrl('product'), cart: testDatabaseUrl('cart') };
+  const databases = {
+    user: testDatabaseUrl('user'),
+    product: testDatabaseUrl('product'),
+    cart: testDatabaseUrl('cart'),
+    order: testDatabaseUrl('order'),
+    payment: testDatabaseUrl('payment'),
+    notification: testDatabaseUrl('notification'),
+  };
   const redisKeyPrefix = `test:${randomBytes(4).toString('hex')}:`;
-  const closers: Array<() => Promise<void>> = [];
+  const queueSuffix = randomBytes(4).toString('hex');
+  const rabbitmqUrl = options.rabbitmqUrl ?? RABBITMQ_URL;
+  const closers = new Map<string, () => Promise<void>>();
+  const mails: OutgoingMail[] = [];
   const cleanUp = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    for (const close of [...closers.values()].reverse()) await close().catch(() => undefined);
     await dropDatabases(Object.values(databases));
-    await removeExchange('amqp://guest:guest@127.0.0.1:5672', TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
+    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE, [
+      `order.${queueSuffix}`,
+      `payment.${queueSuffix}`,
+      `notification.${queueSuffix}`,
+    ]).catch(() => undefined);
+  };
+  const env = { ...TEST_ENV, RABBITMQ_URL: rabbitmqUrl };
+  const productEnv = loadProductEnv({
+    ...env,
+    PRODUCT_PORT: '0',
+    PRODUCT_DATABASE_URL: databases.product,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    ...options.productEnv,
+  });
+  const paymentEnv = loadPaymentEnv({
+    ...env,
+    PAYMENT_PORT: '0',
+    PAYMENT_DATABASE_URL: databases.payment,
+    PAYMENT_QUEUE: `payment.${queueSuffix}`,
+  });
+  const startPayment = async () => {
+    const payment = await startPaymentWorker(paymentEnv, options.paymentProvider ? { wrapProvider: options.paymentProvider } : {});
+    closers.set('payment', payment.close);
+    return payment;
   };
   try {
-    const user = await startUserService(loadUserEnv({ ...TEST_ENV, USER_PORT: '0', USER_DATABASE_URL: databases.user }), { prepare: true });
-    closers.push(user.close);
-    const product = await startProductService(
-      loadProductEnv({
-        ...TEST_ENV,
-        PRODUCT_PORT: '0',
-        PRODUCT_DATABASE_URL: databases.product,
+    const user = await startUserService(loadUserEnv({ ...env, USER_PORT: '0', USER_DATABASE_URL: databases.user }), { prepare: true });
+    closers.set('user', user.close);
+    let product = await startProductService(productEnv, { prepare: true });
+    closers.set('product', product.close);
+    const productUrl = product.server.url;
+    const cart = await startCartService(
+      loadCartEnv({ ...env, CART_PORT: '0', CART_DATABASE_URL: databases.cart, PRODUCT_URL: productUrl, ...options.cartEnv }),
+      { prepare: true },
+    );
+    closers.set('cart', cart.close);
+    const order = await startOrderService(
+      loadOrderEnv({
+        ...env,
+        ORDER_PORT: '0',
+        ORDER_DATABASE_URL: databases.order,
+        CART_URL: cart.server.url,
+        PRODUCT_URL: productUrl,
         REDIS_KEY_PREFIX: redisKeyPrefix,
-        ...options.productEnv,
+        ORDER_QUEUE: `order.${queueSuffix}`,
+        ORDER_SETTLE_INTERVAL_MS: '200',
+        ...options.orderEnv,
       }),
       { prepare: true },
     );
-    closers.push(product.close);
-    const cart = await startCartService(
-      loadCartEnv({ ...TEST_ENV, CART_PORT: '0', CART_DATABASE_URL: databases.cart, PRODUCT_URL: product.server.url, ...options.cartEnv }),
-      { prepare: true },
-    );
-    closers.push(cart.close);
-    const order = await startOrderService(loadOrderEnv({ ...TEST_ENV, ORDER_PORT: '0' }));
-    closers.push(order.close);
+    closers.set('order', order.close);
+    const workers = options.workers ?? true;
+    let payment = workers ? await startPayment() : null;
+    const notification = workers
+      ? await startNotificationWorker(
+          loadNotificationEnv({
+            ...env,
+            NOTIFICATION_PORT: '0',
+            NOTIFICATION_DATABASE_URL: databases.notification,
+            NOTIFICATION_QUEUE: `notification.${queueSuffix}`,
+          }),
+          { transport: { send: async (mail) => void mails.push(mail) } },
+        )
+      : null;
+    if (notification) closers.set('notification', notification.close);
     const gateway = await startGateway(
       loadGatewayEnv({
-        ...TEST_ENV,
+        ...env,
         PORT: '0',
         USER_URL: user.server.url,
-        PRODUCT_URL: product.server.url,
+        PRODUCT_URL: productUrl,
         CART_URL: cart.server.url,
         ORDER_URL: order.server.url,
       }),
     );
-    closers.push(gateway.close);
+    closers.set('gateway', gateway.close);
     const client = (token?: string | null): ShopClient => createShopClient({ url: gateway.url, token: token ?? null });
+    const services = { user, cart, order, gateway, notification };
     return {
       url: gateway.url,
       redisKeyPrefix,
-      services: { user, product, cart, order, gateway },
+      exchange: TEST_ENV.EVENTS_EXCHANGE,
+      databases,
+      services,
+      get product() {
+        return product;
+      },
+      get payment() {
+        return payment;
+      },
+      /** Mails the notification worker sent. */
+      mails,
+      queues: { order: `order.${queueSuffix}`, payment: `payment.${queueSuffix}`, notification: `notification.${queueSuffix}` },
       client,
+      /** Stops the product subgraph (its port stops answering) and returns a function that starts it again on the same port. */
+      async killProduct() {
+        await product.close();
+        closers.delete('product');
+        return async () => {
+          const port = new URL(productUrl).port;
+          product = await startProductService({ ...productEnv, PRODUCT_PORT: Number(port) });
+          closers.set('product', product.close);
+        };
+      },
+      /** Stops the payment worker without waiting for anything, as a crash would. */
+      async killPayment() {
+        await payment?.close();
+        closers.delete('payment');
+        payment = null;
+      },
+      async startPayment() {
+        payment = await startPayment();
+        return payment;
+      },
       async signUp(name = 'Test User') {
         const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${randomBytes(3).toString('hex')}@example.com`;
         const { register } = await client().Register({ input: { email, password: 'correct-horse-battery', name } });

@@ -18,3 +18,4 @@ export * from './metrics.js';
 export * from './polling-loop.js';
 export * from './health-server.js';
 export * from './service-client.js';
+export * from './topics.js';

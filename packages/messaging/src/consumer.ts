@@ -14,12 +14,18 @@ export interface ConsumerOptions {
   orm: MikroORM;
   broker: Broker;
   log: Logger;
-  /** Applies the event inside the inbox transaction; write effects (and outbox events) with this `em`. */
-  handle: (event: ParsedEvent, em: SqlEntityManager, log: Logger) => Promise<void>;
+  /**
+   * Applies the event inside the inbox transaction; write effects (and outbox events) with this `em`. It may
+   * return a callback to run once the transaction has committed (notifications that must not announce a
+   * change that could still roll back).
+   */
+  handle: (event: ParsedEvent, em: SqlEntityManager, log: Logger) => Promise<void | AfterCommit>;
   maxAttempts?: number;
   backoffMs?: (attempt: number) => number;
   prefetch?: number;
 }
+
+export type AfterCommit = () => void | Promise<void>;
 
 export type Outcome = 'applied' | 'duplicate' | 'retry' | 'dead';
 
@@ -77,15 +83,23 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     }
     const log = options.log.child({ correlationId: event.correlationId, eventId: event.id, eventType: event.type });
     try {
+      let afterCommit = undefined as void | AfterCommit;
       const applied = await (options.orm.em.fork() as SqlEntityManager).transactional(async (em) => {
         const rows: unknown[] = await em.execute(
           'insert into inbox (consumer, event_id, type, processed_at) values (?, ?, ?, now()) on conflict do nothing returning event_id',
           [options.name, event.id, event.type],
         );
         if (rows.length === 0) return false;
-        await options.handle(event, em, log);
+        afterCommit = await options.handle(event, em, log);
         return true;
       });
+      if (afterCommit) {
+        try {
+          await afterCommit();
+        } catch (error) {
+          log.warn({ err: error }, 'after-commit step failed');
+        }
+      }
       // Ack only after the inbox row commits; a crash before this redelivers, and the inbox drops the twin.
       channel.ack(message);
       report(applied ? 'applied' : 'duplicate', event);

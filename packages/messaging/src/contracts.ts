@@ -18,6 +18,8 @@ export const eventContracts = {
   }),
   'payment.succeeded': z.object({ orderId: uuid, paymentId: uuid, amountCents: cents, currency }),
   'payment.failed': z.object({ orderId: uuid, paymentId: uuid.optional(), reason: z.string() }),
+  /** A succeeded payment was given back in full because its order was cancelled. */
+  'payment.refunded': z.object({ orderId: uuid, paymentId: uuid, amountCents: cents, currency }),
   'order.confirmed': z.object({ orderId: uuid, userId: uuid, totalCents: cents, currency, items: z.array(orderLine) }),
   'order.cancelled': z.object({
     orderId: uuid,

@@ -1,5 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import { pino, type Logger } from 'pino';
+import { queueNames } from './consumer.js';
 import { Broker } from './broker.js';
 import { parseEvent, type ParsedEvent } from './contracts.js';
 import { deleteTopology } from './dead-letters.js';
@@ -36,12 +37,16 @@ export async function tapExchange(url: string, exchange: string, log: Logger) {
   };
 }
 
-/** Deletes a test's events exchange (tests that only publish, through a service's relay, leave one behind). */
-export async function removeExchange(url: string, exchange: string): Promise<void> {
+/**
+ * Deletes a test's events exchange (tests that only publish, through a service's relay, leave one behind) and
+ * the queues (main, retry, dead letters) of the named consumers.
+ */
+export async function removeExchange(url: string, exchange: string, consumers: string[] = []): Promise<void> {
   const broker = new Broker({ url, exchange, log: silentLogger });
   try {
     // Best effort: a second clean-up of the same exchange, or one never declared, is not a failure.
-    await deleteTopology(broker, [], exchange).catch(() => undefined);
+    const queues = consumers.flatMap((name) => Object.values(queueNames(name)));
+    await deleteTopology(broker, queues, exchange).catch(() => undefined);
   } finally {
     await broker.close();
   }

@@ -1,7 +1,7 @@
 import { buildFederatedSubgraph, type BuiltSubgraph } from '@shop/kit';
 import type { CartContext } from './context.js';
 import { priceCart, priceItem, type CartItemRepresentation, type CartRepresentation } from './modules/cart/cart.pricing.js';
-import { CartResolver, CartUserResolver } from './modules/cart/cart.resolver.js';
+import { CartInternalResolver, CartResolver, CartUserResolver } from './modules/cart/cart.resolver.js';
 import { CartUser, ProductRef } from './modules/cart/cart.type.js';
 
 export const SUBGRAPH_NAME = 'cart';
@@ -9,7 +9,7 @@ export const SUBGRAPH_NAME = 'cart';
 export function buildCartSubgraph(options: { currency?: string } = {}): Promise<BuiltSubgraph> {
   const currency = options.currency ?? 'USD';
   return buildFederatedSubgraph<CartContext>({
-    resolvers: [CartUserResolver, CartResolver],
+    resolvers: [CartUserResolver, CartResolver, CartInternalResolver],
     orphanedTypes: [ProductRef, CartUser],
     // Live prices arrive in the representation (@requires); computing from it costs no database read.
     fromRepresentation: {

@@ -1,18 +1,112 @@
-import { createLogger, startHttpService } from '@shop/kit';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createLogger, createOrm, migrate, Redis, serveSubgraph, ServiceClient, TokenService } from '@shop/kit';
+import { Broker, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
+import { migrations } from './migrations/index.js';
+import { Checkout, Order, OrderItem, OrderStatusChange } from './modules/order/order.entity.js';
+import { subscriptionTopics } from './modules/order/order.resolver.js';
+import { OrderService } from './modules/order/order.service.js';
+import { handlePaymentEvent } from './modules/order/payment-events.handler.js';
+import { CartCalls, ServiceToken, StockCalls } from './modules/order/service-calls.js';
+import { Settlement } from './modules/order/settlement.js';
+import { StatusPublisher } from './modules/order/status-publisher.js';
 import { buildOrderSubgraph, SUBGRAPH_NAME } from './schema.js';
 
-export async function startOrderService(env: OrderEnv) {
+export const entities = [Order, OrderItem, OrderStatusChange, Checkout, ...messagingEntities];
+
+export function connectOrderDatabase(env: OrderEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
+  return createOrm({ clientUrl: env.ORDER_DATABASE_URL, entities, migrations, logger: log });
+}
+
+/** env -> orm -> service clients -> broker, relay, consumer, settlement -> schema -> server. */
+export async function startOrderService(env: OrderEnv, options: { prepare?: boolean } = {}) {
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
-  const { schema } = await buildOrderSubgraph();
-  const server = await startHttpService({
+  const orm = await connectOrderDatabase(env, log);
+  if (options.prepare) await migrate(orm);
+  const tokens = new TokenService(env);
+  const serviceToken = new ServiceToken(tokens, 'service:order');
+  const callOptions = { log, timeoutMs: env.SERVICE_TIMEOUT_MS, retries: 1 };
+  const cartService = new ServiceClient({ name: 'cart', url: env.CART_URL, ...callOptions });
+  const productService = new ServiceClient({ name: 'product', url: env.PRODUCT_URL, ...callOptions });
+  const cart = new CartCalls(cartService, serviceToken, log);
+  const stock = new StockCalls(productService, serviceToken, log);
+
+  const redisOptions = { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
+  const pubsub = new RedisPubSub({
+    publisher: new Redis(env.REDIS_URL, { ...redisOptions, enableOfflineQueue: false }),
+    // Only used if someone subscribes on the subgraph itself; the gateway serves subscriptions.
+    subscriber: new Redis(env.REDIS_URL, { ...redisOptions, lazyConnect: true }),
+  });
+  pubsub.getPublisher().on('error', (error: Error) => log.warn({ err: error }, 'redis unavailable for status announcements'));
+  subscriptionTopics.prefix = env.REDIS_KEY_PREFIX;
+  const publisher = new StatusPublisher(pubsub, env.REDIS_KEY_PREFIX, log);
+
+  const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
+  const relay = new OutboxRelay(orm, broker, log);
+  const settlement = new Settlement(
+    orm,
+    stock,
+    cart,
+    publisher,
+    {
+      paymentWindowSeconds: env.ORDER_PAYMENT_WINDOW_SECONDS,
+      abandonAfterMs: env.CHECKOUT_ABANDON_AFTER_MS,
+      intervalMs: env.ORDER_SETTLE_INTERVAL_MS,
+    },
+    log,
+  );
+  const nudge = () => {
+    relay.nudge();
+    settlement.nudge();
+  };
+  relay.start();
+  settlement.start();
+  const consumer = await startConsumer({
+    name: env.ORDER_QUEUE,
+    events: ['payment.succeeded', 'payment.failed'],
+    orm,
+    broker,
+    log,
+    handle: (event, em, eventLog) => handlePaymentEvent(event, em, eventLog, publisher, nudge),
+  });
+
+  const dependencies = {
+    cart,
+    stock,
+    publisher,
+    nudge,
+    takeoverAfterMs: Math.min(env.SERVICE_TIMEOUT_MS * 3, Math.floor(env.CHECKOUT_ABANDON_AFTER_MS / 2)),
+  };
+  const { schema } = await buildOrderSubgraph({
+    pubSub: { publish: (topic, payload) => pubsub.publish(topic, payload), subscribe: (topic) => pubsub.asyncIterableIterator(topic) },
+  });
+  const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
-    graphql: { schema },
     port: env.ORDER_PORT,
     production: env.NODE_ENV === 'production',
     log,
-    readiness: {},
-    context: async () => ({}),
+    orm,
+    schema,
+    tokens,
+    readiness: { rabbitmq: async () => broker.assertConnected() },
+    extendContext: (base) => ({ ...base, orders: new OrderService(base.em as never, dependencies, base.correlationId, base.log) }),
   });
-  return { server, close: () => server.close() };
+  return {
+    server,
+    orm,
+    settlement,
+    consumer,
+    close: async () => {
+      await server.close();
+      await consumer.close();
+      await settlement.stop();
+      await relay.stop();
+      await broker.close();
+      cartService.shutdown();
+      productService.shutdown();
+      await pubsub.close();
+      await orm.close();
+    },
+  };
 }

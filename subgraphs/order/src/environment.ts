@@ -1,10 +1,30 @@
-import { commonEnv, loadEnv, requireInProduction, port, postgresUrl } from '@shop/kit';
+import { commonEnv, eventsExchange, loadEnv, port, postgresUrl, rabbitmqUrl, redisUrl, requireInProduction } from '@shop/kit';
 import { z } from 'zod';
+
+const serviceUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+const millis = (fallback: number, min = 10) => z.coerce.number().int().min(min).default(fallback);
 
 export const orderEnvSchema = z
   .object({
     ORDER_PORT: port(4004),
     ORDER_DATABASE_URL: postgresUrl('shop_order'),
+    /** The cart subgraph (internal cart snapshot and clearing) and the product subgraph (stock reservation). */
+    CART_URL: serviceUrl('http://localhost:4003/graphql'),
+    PRODUCT_URL: serviceUrl('http://localhost:4002/graphql'),
+    SERVICE_TIMEOUT_MS: millis(3000, 50),
+    RABBITMQ_URL: rabbitmqUrl,
+    EVENTS_EXCHANGE: eventsExchange,
+    /** The durable queue (and `.retry`, `.dlq`) through which this service hears about payments. */
+    ORDER_QUEUE: z.string().min(1).default('order'),
+    /** Status changes are published here for subscriptions (one channel per order). */
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: z.string().default('shop:'),
+    /** An unpaid order older than this is cancelled as expired and its stock released. */
+    ORDER_PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /** A checkout whose reservation outcome is unknown (product unreachable mid-call) is undone after this. */
+    CHECKOUT_ABANDON_AFTER_MS: millis(60_000, 100),
+    /** How often the settlement loop looks for work when nothing nudges it. */
+    ORDER_SETTLE_INTERVAL_MS: millis(1000),
   })
   .and(commonEnv)
   .transform(requireInProduction());

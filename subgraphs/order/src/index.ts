@@ -1,3 +1,5 @@
-export { startOrderService } from './app.js';
+export { connectOrderDatabase, entities, startOrderService } from './app.js';
 export { loadOrderEnv, orderEnvSchema, type OrderEnv } from './environment.js';
+export { orderIdFor } from './modules/order/order.service.js';
 export { buildOrderSubgraph, SUBGRAPH_NAME } from './schema.js';
+export { Settlement } from './modules/order/settlement.js';

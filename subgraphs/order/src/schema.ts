@@ -1,18 +1,24 @@
 import { buildFederatedSubgraph, type BuiltSubgraph } from '@shop/kit';
-import { Directive, Query, Resolver } from 'type-graphql';
+import type { BuildSchemaOptions } from 'type-graphql';
+import type { OrderContext } from './context.js';
+import { OrderResolver, OrderUserResolver } from './modules/order/order.resolver.js';
+import { ProductRef, OrderUser } from './modules/order/order.type.js';
 
 export const SUBGRAPH_NAME = 'order';
 
-// Placeholder until the order issue lands: a subgraph needs one query to compose; @inaccessible keeps it out of the client API.
-@Resolver()
-class OrderStatusResolver {
-  @Directive('@inaccessible')
-  @Query(() => Boolean, { name: '_orderReady' })
-  ready(): boolean {
-    return true;
-  }
-}
+/** Printing the schema (compose, tests) needs no Redis: subscribing through this one fails plainly. */
+const printOnlyPubSub: NonNullable<BuildSchemaOptions['pubSub']> = {
+  publish: () => undefined,
+  subscribe: () => {
+    throw new Error('subscriptions are served by the gateway');
+  },
+};
 
-export function buildOrderSubgraph(): Promise<BuiltSubgraph> {
-  return buildFederatedSubgraph({ resolvers: [OrderStatusResolver] });
+export function buildOrderSubgraph(options: { pubSub?: BuildSchemaOptions['pubSub'] } = {}): Promise<BuiltSubgraph> {
+  return buildFederatedSubgraph<OrderContext>({
+    resolvers: [OrderResolver, OrderUserResolver],
+    orphanedTypes: [ProductRef, OrderUser],
+    pubSub: options.pubSub ?? printOnlyPubSub,
+    references: { Order: (ids, ctx) => ctx.orders.references(ctx.caller, ids) },
+  });
 }

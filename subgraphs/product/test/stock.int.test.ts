@@ -22,7 +22,7 @@ interface Reply {
     releaseStock?: boolean;
     commitStock?: boolean;
   } | null;
-  errors?: Array<{ extensions: { code: string; available?: number } }>;
+  errors?: Array<{ extensions: { code: string; available?: number; orderId?: string } }>;
 }
 
 describe('stock reservations (real Postgres, under concurrency)', () => {
@@ -133,6 +133,57 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
     assert.equal((await call(COMMIT, { orderId: sold })).data?.commitStock, true);
     assert.equal((await call(RELEASE, { orderId: sold })).data?.releaseStock, false, 'a committed reservation stays sold');
     assert.equal(await stockOf(productId), 6);
+  });
+
+  it('commit: true now and on a retry, false once released, NOT_FOUND without a reservation', async () => {
+    const productId = await newProduct(10);
+    const sold = randomUUID();
+    await call(RESERVE, { orderId: sold, lines: [{ productId, quantity: 2 }] });
+    const commits = await Promise.all([call(COMMIT, { orderId: sold }), call(COMMIT, { orderId: sold })]);
+    assert.deepEqual(
+      commits.map((r) => r.data?.commitStock),
+      [true, true],
+      'concurrent commits both report the sale',
+    );
+    assert.equal((await call(COMMIT, { orderId: sold })).data?.commitStock, true, 'a later retry too');
+    assert.equal(await stockOf(productId), 8);
+
+    const expired = randomUUID();
+    await call(RESERVE, { orderId: expired, lines: [{ productId, quantity: 3 }] });
+    assert.equal((await call(RELEASE, { orderId: expired })).data?.releaseStock, true);
+    const late = await call(COMMIT, { orderId: expired });
+    assert.equal(late.errors, undefined);
+    assert.equal(late.data?.commitStock, false, 'released units went back on sale; they cannot be sold to this order');
+    assert.equal(await stockOf(productId), 8);
+    assert.equal((await service.orm.em.fork().findOneOrFail(StockReservation, { orderId: expired, productId })).status, 'released');
+
+    const unknown = await call(COMMIT, { orderId: randomUUID() });
+    assert.equal(unknown.errors?.[0]?.extensions.code, 'NOT_FOUND');
+    assert.equal((await call(COMMIT, { orderId: 'not-a-uuid' })).errors?.[0]?.extensions.code, 'BAD_USER_INPUT');
+  });
+
+  it('refuses to reserve again for an order whose reservation was released', async () => {
+    const productId = await newProduct(5);
+    const orderId = randomUUID();
+    const lines = [{ productId, quantity: 2 }];
+    await call(RESERVE, { orderId, lines });
+    assert.equal((await call(RELEASE, { orderId })).data?.releaseStock, true);
+    const retry = await call(RESERVE, { orderId, lines });
+    assert.equal(retry.data, null);
+    assert.equal(retry.errors?.[0]?.extensions.code, 'CONFLICT');
+    assert.equal(retry.errors?.[0]?.extensions.orderId, orderId);
+    assert.equal(await stockOf(productId), 5, 'nothing was taken again');
+    assert.equal(await service.orm.em.fork().count(StockReservation, { orderId }), 1);
+
+    const committed = randomUUID();
+    await call(RESERVE, { orderId: committed, lines });
+    await call(COMMIT, { orderId: committed });
+    assert.deepEqual(
+      (await call(RESERVE, { orderId: committed, lines })).data?.reserveStock?.map((l) => [l.productId, l.quantity]),
+      [[productId, 2]],
+      'a committed reservation still answers a retry with its lines',
+    );
+    assert.equal(await stockOf(productId), 3);
   });
 
   it('releases reservations left behind past their expiry', async () => {

@@ -3,9 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
-import { Broker, deleteTopology, queueNames, tapEvents, type EventData } from '@shop/messaging';
+import { Broker, deleteTopology, queueNames, tapEvents, type EventData, type EventType } from '@shop/messaging';
 import { loadPaymentEnv, SimulatedPaymentProvider, startPaymentWorker, type ChargeRequest } from '../src/index.js';
-import { Payment, SimulatedCharge } from '../src/modules/payment/payment.entity.js';
+import { Payment, SimulatedCharge, SimulatedRefund } from '../src/modules/payment/payment.entity.js';
 
 describe('payment worker (real RabbitMQ and Postgres)', () => {
   const databaseUrl = testDatabaseUrl('payment');
@@ -24,21 +24,30 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     currency: 'USD',
     paymentToken: token,
   });
-  const publish = async (data: EventData<'order.placed'>, id: string = randomUUID()) => {
+  const cancelled = (order: EventData<'order.placed'>, reason: 'payment_failed' | 'expired' | 'customer' = 'customer') => ({
+    orderId: order.orderId,
+    userId: order.userId,
+    reason,
+  });
+  const publishEvent = async <T extends EventType>(type: T, data: EventData<T> & { orderId: string }, id: string = randomUUID()) => {
     const envelope = {
       id,
-      type: 'order.placed',
+      type,
       occurredAt: new Date().toISOString(),
       correlationId: `corr-${data.orderId.slice(0, 8)}`,
       data,
     };
     await broker
       .publisher()
-      .publish(TEST_ENV.EVENTS_EXCHANGE, 'order.placed', Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: id });
+      .publish(TEST_ENV.EVENTS_EXCHANGE, type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: id });
     return id;
   };
+  const publish = (data: EventData<'order.placed'>, id?: string) => publishEvent('order.placed', data, id);
   const outcomesFor = (orderId: string) =>
     tap.events.filter((e) => (e.type === 'payment.succeeded' || e.type === 'payment.failed') && e.data.orderId === orderId);
+  const refundsFor = (orderId: string) => tap.events.filter((e) => e.type === 'payment.refunded' && e.data.orderId === orderId);
+  /** Event ids the worker has applied (committed with the inbox row). */
+  const applied = new Set<string>();
 
   before(async () => {
     broker = new Broker({
@@ -58,9 +67,13 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
           if (crashAfterCharge.delete(orderId)) throw new Error('crashed after the provider charged');
           return result;
         },
+        refund: (request) => inner.provider!.refund(request),
       },
     });
     inner.provider = new SimulatedPaymentProvider(worker.orm);
+    worker.consumer.onOutcome((outcome, event) => {
+      if (outcome === 'applied' && event.id) applied.add(event.id);
+    });
   });
   after(async () => {
     await worker?.close();
@@ -115,5 +128,76 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     const payment = await em.findOneOrFail(Payment, { orderId: order.orderId });
     assert.equal(payment.chargeId, charge.chargeId, 'the retry got the first charge back');
     assert.equal(await em.count(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` }), 1);
+  });
+
+  it('refunds a succeeded payment once, however often the cancellation is delivered', async () => {
+    const order = placed('tok_visa');
+    await publish(order);
+    await waitFor(() => outcomesFor(order.orderId).length === 1, 'payment event');
+    const cancellation = cancelled(order);
+    const eventId = await publishEvent('order.cancelled', cancellation);
+    await publishEvent('order.cancelled', cancellation, eventId);
+    await publishEvent('order.cancelled', cancellation); // the same cancellation under another event id
+    await waitFor(() => refundsFor(order.orderId).length >= 1, 'refund event');
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(refundsFor(order.orderId).length, 1);
+    const em = worker.orm.em.fork();
+    const payment = await em.findOneOrFail(Payment, { orderId: order.orderId });
+    const [refunded] = refundsFor(order.orderId);
+    assert.deepEqual(refunded?.data, { orderId: order.orderId, paymentId: payment.id, amountCents: 2500, currency: 'USD' });
+    assert.equal(refunded?.correlationId, `corr-${order.orderId.slice(0, 8)}`);
+    assert.equal(payment.status, 'refunded');
+    assert.ok(payment.refundedAt);
+    const refunds = await em.find(SimulatedRefund, { chargeId: payment.chargeId! });
+    assert.equal(refunds.length, 1);
+    assert.equal(refunds[0]?.idempotencyKey, `refund:${order.orderId}`);
+    assert.equal(refunds[0]?.amountCents, 2500);
+    assert.equal(payment.refundId, refunds[0]?.refundId);
+  });
+
+  it('voids an order cancelled before it was placed: the late order.placed charges nothing', async () => {
+    const order = placed('tok_visa');
+    const cancelId = await publishEvent('order.cancelled', cancelled(order, 'expired'));
+    await waitFor(() => applied.has(cancelId), 'cancellation applied');
+    const placedId = await publish(order);
+    await waitFor(() => applied.has(placedId), 'late order.placed applied');
+    const em = worker.orm.em.fork();
+    const payment = await em.findOneOrFail(Payment, { orderId: order.orderId });
+    assert.equal(payment.status, 'voided');
+    assert.deepEqual([payment.amountCents, payment.currency, payment.chargeId], [null, null, null]);
+    assert.equal(await em.count(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` }), 0, 'the provider was never asked');
+    assert.equal(await em.count(Payment, { orderId: order.orderId }), 1);
+    assert.deepEqual(outcomesFor(order.orderId), []);
+    assert.deepEqual(refundsFor(order.orderId), []);
+  });
+
+  it('refunds nothing when the payment had failed', async () => {
+    const order = placed('tok_chargeDeclined');
+    await publish(order);
+    await waitFor(() => outcomesFor(order.orderId).length === 1, 'payment.failed');
+    const cancelId = await publishEvent('order.cancelled', cancelled(order, 'payment_failed'));
+    await waitFor(() => applied.has(cancelId), 'cancellation applied');
+    const em = worker.orm.em.fork();
+    const payment = await em.findOneOrFail(Payment, { orderId: order.orderId });
+    assert.equal(payment.status, 'failed');
+    assert.equal(payment.refundId, null);
+    assert.equal(await em.count(SimulatedRefund, { idempotencyKey: `refund:${order.orderId}` }), 0);
+    assert.deepEqual(refundsFor(order.orderId), []);
+  });
+
+  it('never keeps money for an order whose cancellation races its order.placed', async () => {
+    const orders = Array.from({ length: 10 }, () => placed('tok_visa'));
+    const ids = await Promise.all(orders.flatMap((order) => [publish(order), publishEvent('order.cancelled', cancelled(order))]));
+    await waitFor(() => ids.every((id) => applied.has(id)), 'all deliveries applied');
+    const em = worker.orm.em.fork();
+    for (const order of orders) {
+      const payment = await em.findOneOrFail(Payment, { orderId: order.orderId });
+      const charged = await em.count(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` });
+      const refunded = await em.count(SimulatedRefund, { idempotencyKey: `refund:${order.orderId}` });
+      assert.ok(
+        (payment.status === 'voided' && charged === 0) || (payment.status === 'refunded' && charged === 1 && refunded === 1),
+        `order ${order.orderId}: ${payment.status}, ${charged} charge(s), ${refunded} refund(s)`,
+      );
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { Money } from '@shop/kit';
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 
 const LIVE_PRICE = 'product { price { amountCents currency } }';
 
@@ -67,4 +67,29 @@ export class CartType {
   @Directive(`@requires(fields: "items { ${LIVE_PRICE} }")`)
   @Field(() => Money, { description: 'Sum of the line totals at current prices.' })
   subtotal?: Money;
+}
+
+// Internal API for the order subgraph: @inaccessible keeps it out of the client schema, and the service
+// layer refuses any caller without a SERVICE token.
+@Directive('@inaccessible')
+@ObjectType()
+export class CartLineSnapshot {
+  @Field(() => ID)
+  productId!: string;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => Date, { description: 'When the line was added or last changed, to the millisecond.' })
+  updatedAt!: Date;
+}
+
+@Directive('@inaccessible')
+@InputType()
+export class CartLineClearInput {
+  @Field(() => ID)
+  productId!: string;
+
+  @Field(() => Int)
+  quantity!: number;
 }

@@ -5,7 +5,10 @@ import { ReservedStockLine, StockLineInput } from './stock.type.js';
 @Resolver()
 export class StockResolver {
   @Directive('@inaccessible')
-  @Mutation(() => [ReservedStockLine], { description: 'Internal (SERVICE): reserve every line or none for an order, at current prices.' })
+  @Mutation(() => [ReservedStockLine], {
+    description:
+      'Internal (SERVICE): reserve every line or none for an order, at current prices. A retry returns the first reservation; CONFLICT once it was released.',
+  })
   async reserveStock(
     @Arg('orderId', () => ID) orderId: string,
     @Arg('lines', () => [StockLineInput]) lines: StockLineInput[],
@@ -15,7 +18,10 @@ export class StockResolver {
   }
 
   @Directive('@inaccessible')
-  @Mutation(() => Boolean, { description: 'Internal (SERVICE): the order is confirmed; its reservation is sold.' })
+  @Mutation(() => Boolean, {
+    description:
+      'Internal (SERVICE): the order is confirmed; its reservation is sold. True when committed (now or by an earlier call), false when it was released; NOT_FOUND when the order reserved nothing.',
+  })
   commitStock(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: ProductContext): Promise<boolean> {
     return ctx.stock.commit(ctx.caller, orderId);
   }

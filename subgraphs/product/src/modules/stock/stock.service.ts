@@ -2,6 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { AppError, BACKGROUND_SQL, badInput, isUuid, requireService, type Caller } from '@shop/kit';
 import type { ProductCache, ProductRecord } from '../product/product.cache.js';
 import { Product } from '../product/product.entity.js';
+import type { ReservationStatus } from './stock-reservation.entity.js';
 
 export interface StockLine {
   productId: string;
@@ -51,18 +52,21 @@ export class StockService {
 
   /**
    * Reserves every line or none, at the current prices. Idempotent per order: a retry returns the first
-   * reservation. Each line is one conditional UPDATE (no read-modify-write), taken in product-id order so
-   * concurrent multi-line reservations cannot deadlock.
+   * reservation, unless it was released (CONFLICT: its units went back on sale, the checkout must start over).
+   * Each line is one conditional UPDATE (no read-modify-write), taken in product-id order so concurrent
+   * multi-line reservations cannot deadlock.
    */
   async reserve(caller: Caller | null, orderId: string, lines: StockLine[]): Promise<ReservedLine[]> {
     requireService(caller);
-    if (!isUuid(orderId)) throw badInput([{ field: 'orderId', message: 'must be a UUID' }]);
+    checkOrderId(orderId);
     const merged = mergeLines(lines);
     const { reserved, changed } = await this.em.transactional(async (em) => {
-      const existing: Array<{ product_id: string; quantity: number }> = await em.execute(
-        'select product_id, quantity from stock_reservations where order_id = ?',
+      const existing: Array<{ product_id: string; quantity: number; status: ReservationStatus }> = await em.execute(
+        'select product_id, quantity, status from stock_reservations where order_id = ?',
         [orderId],
       );
+      if (existing.some((r) => r.status === 'released'))
+        throw new AppError('CONFLICT', 'This checkout expired; start a new one', { orderId });
       if (existing.length) {
         const products: ProductRow[] = await em.execute('select * from products where id in (?)', [existing.map((r) => r.product_id)]);
         return {
@@ -108,19 +112,32 @@ export class StockService {
     return reserved;
   }
 
-  /** The order is confirmed: the held units are sold. Idempotent. */
+  /**
+   * The order is confirmed: the held units are sold. True once the reservation is committed, by this call or
+   * an earlier one (a retry); false if it was released, since its units went back on sale. NOT_FOUND if the
+   * order reserved nothing.
+   */
   async commit(caller: Caller | null, orderId: string): Promise<boolean> {
     requireService(caller);
+    checkOrderId(orderId);
     const rows: unknown[] = await this.em.execute(
       `update stock_reservations set status = 'committed', updated_at = now() where order_id = ? and status = 'held' returning product_id`,
       [orderId],
     );
-    return rows.length > 0;
+    if (rows.length > 0) return true;
+    // Nothing was held: find out why. A reservation changes status in one statement for all its lines.
+    const statuses: Array<{ status: ReservationStatus }> = await this.em.execute(
+      'select distinct status from stock_reservations where order_id = ?',
+      [orderId],
+    );
+    if (statuses.length === 0) throw new AppError('NOT_FOUND', `No stock is reserved for order ${orderId}`, { orderId });
+    return statuses.every((r) => r.status === 'committed');
   }
 
   /** The order failed, was cancelled or expired: held units go back on sale. Idempotent. */
   async release(caller: Caller | null, orderId: string): Promise<boolean> {
     requireService(caller);
+    checkOrderId(orderId);
     return (await this.releaseWhere('order_id = ?', [orderId])) > 0;
   }
 
@@ -153,6 +170,10 @@ export class StockService {
     await this.cache.put(changed.map(toRecord));
     return changed.length;
   }
+}
+
+function checkOrderId(orderId: string): void {
+  if (!isUuid(orderId)) throw badInput([{ field: 'orderId', message: 'must be a UUID' }]);
 }
 
 function mergeLines(lines: StockLine[]): StockLine[] {

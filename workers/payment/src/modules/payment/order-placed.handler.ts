@@ -1,8 +1,9 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { recordEvent, type EventEnvelope } from '@shop/messaging';
 import type { Logger } from 'pino';
+import { lockOrder } from './order-lock.js';
 import { Payment } from './payment.entity.js';
-import type { PaymentProvider } from './payment.provider.js';
+import { withTimeout, type PaymentProvider } from './payment.provider.js';
 
 /**
  * Charges a placed order, inside the consumer's inbox transaction: the payment row, its event (outbox) and
@@ -17,8 +18,14 @@ export async function handleOrderPlaced(
   timeoutMs: number,
 ): Promise<void> {
   const { orderId, userId, totalCents, currency, paymentToken } = event.data;
-  if (await em.count(Payment, { orderId })) {
-    log.info({ orderId }, 'order already has a payment; nothing to do');
+  await lockOrder(em, orderId);
+  const existing = await em.findOne(Payment, { orderId });
+  if (existing?.status === 'voided') {
+    log.info({ orderId }, 'order was cancelled before it was charged (payment voided); charging nothing');
+    return;
+  }
+  if (existing) {
+    log.info({ orderId, status: existing.status }, 'order already has a payment; nothing to do');
     return;
   }
   const result = await withTimeout(
@@ -42,16 +49,4 @@ export async function handleOrderPlaced(
   }
   await em.flush();
   log.info({ orderId, status: payment.status }, 'payment recorded');
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`payment provider timed out after ${ms} ms`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -11,9 +11,23 @@ export interface ChargeRequest {
 
 export type ChargeResult = { status: 'approved'; chargeId: string } | { status: 'declined'; chargeId: string; reason: string };
 
+export interface RefundRequest {
+  /** The same key always yields the same refund: a redelivered cancellation never refunds twice. */
+  idempotencyKey: string;
+  chargeId: string;
+  amountCents: number;
+  currency: string;
+}
+
+export interface RefundResult {
+  refundId: string;
+}
+
 /** What a real provider (Stripe, Adyen, ...) would implement. */
 export interface PaymentProvider {
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** Gives back (part of) an approved charge; throws if the provider refuses. */
+  refund(request: RefundRequest): Promise<RefundResult>;
 }
 
 /**
@@ -54,5 +68,39 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     return stored.status === 'approved'
       ? { status: 'approved', chargeId: stored.charge_id }
       : { status: 'declined', chargeId: stored.charge_id, reason: stored.reason ?? 'declined' };
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    const em = this.orm.em.fork() as SqlEntityManager;
+    const [charge] = await em.execute<Array<{ amount_cents: number; currency: string }>>(
+      `select amount_cents, currency from simulated_charges where charge_id = ? and status = 'approved'`,
+      [request.chargeId],
+    );
+    if (!charge) throw new Error(`simulated provider: no approved charge ${request.chargeId} to refund`);
+    if (request.amountCents > charge.amount_cents || request.currency !== charge.currency)
+      throw new Error(`simulated provider: refund of ${request.amountCents} ${request.currency} exceeds charge ${request.chargeId}`);
+    await em.execute(
+      `insert into simulated_refunds (idempotency_key, refund_id, charge_id, amount_cents, currency, created_at)
+       values (?, ?, ?, ?, ?, now()) on conflict (idempotency_key) do nothing`,
+      [request.idempotencyKey, `re_${randomUUID()}`, request.chargeId, request.amountCents, request.currency],
+    );
+    const [stored] = await em.execute<Array<{ refund_id: string }>>('select refund_id from simulated_refunds where idempotency_key = ?', [
+      request.idempotencyKey,
+    ]);
+    if (!stored) throw new Error('simulated provider lost a refund');
+    return { refundId: stored.refund_id };
+  }
+}
+
+/** Fails a provider call that takes longer than `ms` (the call itself may still land: hence idempotency keys). */
+export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`payment provider timed out after ${ms} ms`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

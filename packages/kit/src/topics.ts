@@ -1,0 +1,11 @@
+/** The Redis channel on which an order's status changes are announced (one per order, so fan-out stays cheap). */
+export const orderStatusChannel = (prefix: string, orderId: string): string => `${prefix}order-status:${orderId}`;
+
+/** What is published on that channel: the key and enough to order and de-duplicate, never the order itself. */
+export interface OrderStatusMessage {
+  orderId: string;
+  status: string;
+  /** 1 when placed, +1 per change. */
+  revision: number;
+  at: string;
+}

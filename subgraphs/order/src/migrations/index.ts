@@ -1,0 +1,4 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121201457 } from './Migration20261121201457.js';
+
+export const migrations: MigrationObject[] = [{ name: 'Migration20261121201457', class: Migration20261121201457 }];

@@ -1,0 +1,316 @@
+import { createHash } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import {
+  AppError,
+  badInput,
+  conflict,
+  decodeCursor,
+  encodeCursor,
+  forbidden,
+  isUuid,
+  money,
+  notFound,
+  pageSize,
+  parseInput,
+  requireCaller,
+  type Caller,
+  type PageInfo,
+} from '@shop/kit';
+import { recordEvent } from '@shop/messaging';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { Checkout, Order, OrderItem, OrderStatusChange } from './order.entity.js';
+import type { OrderType } from './order.type.js';
+import type { CartCalls, StockCalls } from './service-calls.js';
+import type { StatusPublisher } from './status-publisher.js';
+
+export interface OrderDependencies {
+  cart: CartCalls;
+  stock: StockCalls;
+  publisher: StatusPublisher;
+  /** Wakes the settlement loop (cart clearing, stock commit/release) after a change. */
+  nudge: () => void;
+  /** A checkout attempt older than this may be taken over by a retry with the same key. */
+  takeoverAfterMs: number;
+}
+
+const checkoutInput = z.object({
+  paymentToken: z.string().trim().min(1, 'is required').max(200),
+  idempotencyKey: z.string().trim().min(1, 'is required').max(200),
+});
+
+/** Codes that mean the reservation did not happen (all lines or none), so nothing needs undoing. */
+const NOTHING_RESERVED = new Set(['OUT_OF_STOCK', 'NOT_FOUND', 'BAD_USER_INPUT']);
+
+/**
+ * The order id is derived from the user and their idempotency key, so every attempt of one checkout reserves
+ * stock under the same id: the product subgraph then returns the first reservation instead of making another.
+ */
+export function orderIdFor(userId: string, idempotencyKey: string): string {
+  const hex = createHash('sha256').update(`${userId}\n${idempotencyKey}`).digest('hex');
+  // RFC 9562 version 8 (custom) with the RFC variant bits.
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export class OrderService {
+  constructor(
+    private readonly em: SqlEntityManager,
+    private readonly deps: OrderDependencies,
+    private readonly correlationId: string,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Places the caller's cart as an order: re-priced and reserved by the product subgraph (all lines or none),
+   * then stored PENDING with its history and `order.placed` in one transaction. Returns at once; payment follows.
+   */
+  async checkout(caller: Caller | null, raw: unknown): Promise<OrderType> {
+    const me = requireCaller(caller);
+    const input = parseInput(checkoutInput, raw);
+    const orderId = orderIdFor(me.userId, input.idempotencyKey);
+    const placed = await this.em.findOne(Order, { id: orderId });
+    if (placed) return (await this.views([placed]))[0]!;
+
+    const attempt = await this.claim(orderId, me.userId, input.idempotencyKey);
+    if (attempt === 'placed') return this.placedOrder(orderId);
+
+    let lines;
+    try {
+      lines = await this.deps.cart.snapshot(me.userId, this.correlationId);
+      if (lines.length === 0) throw new AppError('CART_EMPTY', 'Your cart is empty');
+    } catch (error) {
+      await this.forget(orderId, attempt);
+      throw error;
+    }
+
+    let reserved;
+    try {
+      reserved = await this.deps.stock.reserve(
+        orderId,
+        lines.map(({ productId, quantity }) => ({ productId, quantity })),
+        this.correlationId,
+      );
+    } catch (error) {
+      if (error instanceof AppError && NOTHING_RESERVED.has(String(error.extensions.code))) await this.forget(orderId, attempt);
+      // Otherwise the outcome is unknown: the attempt stays open, a retry with the same key continues it, and the
+      // settlement loop releases whatever was reserved if nobody does.
+      throw error;
+    }
+
+    const currency = reserved[0]!.currency;
+    if (reserved.some((line) => line.currency !== currency)) {
+      this.log.error({ orderId, reserved }, 'cart spans currencies');
+      throw new AppError('BAD_USER_INPUT', 'Items priced in different currencies cannot be bought in one order');
+    }
+    const byProduct = new Map(reserved.map((line) => [line.productId, line]));
+    const order = await this.em.transactional(async (em) => {
+      const won: unknown[] = await em.execute(
+        `update checkouts set state = 'placed' where order_id = ? and state = 'reserving' and attempt = ? returning order_id`,
+        [orderId, attempt],
+      );
+      if (won.length === 0) return null;
+      const now = new Date();
+      const order = em.create(Order, {
+        id: orderId,
+        userId: me.userId,
+        idempotencyKey: input.idempotencyKey,
+        totalCents: reserved.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0),
+        currency,
+        correlationId: this.correlationId,
+        cartSnapshotAt: new Date(Math.max(...lines.map((line) => Date.parse(line.updatedAt)))),
+        createdAt: now,
+        updatedAt: now,
+      });
+      lines.forEach((line, position) => {
+        const bought = byProduct.get(line.productId)!;
+        em.create(OrderItem, {
+          orderId,
+          productId: line.productId,
+          position,
+          name: bought.name,
+          unitPriceCents: bought.unitPriceCents,
+          quantity: bought.quantity,
+        });
+      });
+      em.create(OrderStatusChange, { orderId, seq: 1, status: 'PENDING', reason: null, at: now });
+      recordEvent(
+        em,
+        'order.placed',
+        {
+          orderId,
+          userId: me.userId,
+          items: reserved.map(({ productId, name, quantity, unitPriceCents }) => ({ productId, name, quantity, unitPriceCents })),
+          totalCents: order.totalCents,
+          currency,
+          paymentToken: input.paymentToken,
+        },
+        this.correlationId,
+      );
+      return order;
+    });
+    if (!order) return this.placedOrder(orderId);
+    this.log.info({ orderId, totalCents: order.totalCents, lines: reserved.length }, 'order placed');
+    await this.deps.publisher.announce(order);
+    this.deps.nudge();
+    return (await this.views([order]))[0]!;
+  }
+
+  async order(caller: Caller | null, id: string): Promise<OrderType | null> {
+    const me = requireCaller(caller);
+    if (!isUuid(id)) return null;
+    const order = await this.em.findOne(Order, { id });
+    if (!order) return null;
+    this.assertMayRead(me, order);
+    return (await this.views([order]))[0]!;
+  }
+
+  /** Newest first, keyset-paged on (createdAt, id). Only the user themselves or an ADMIN may list them. */
+  async ordersOf(caller: Caller | null, userId: string, first: number, after: string | null) {
+    const me = requireCaller(caller);
+    if (me.userId !== userId && me.role !== 'ADMIN') throw forbidden("You cannot see another user's orders");
+    const size = pageSize(first);
+    const where: Record<string, unknown> = { userId };
+    if (after) {
+      const [at, id] = decodeCursor(after, 2) as [string, string];
+      const createdAt = new Date(at);
+      if (Number.isNaN(createdAt.getTime()) || !isUuid(String(id)))
+        throw badInput([{ field: 'after', message: 'is not a cursor this API issued' }]);
+      where.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }];
+    }
+    const rows = await this.em.find(Order, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: size + 1 });
+    const page = rows.slice(0, size);
+    const views = await this.views(page);
+    const edges = views.map((node, i) => ({ cursor: encodeCursor([page[i]!.createdAt.toISOString(), page[i]!.id]), node }));
+    const pageInfo: PageInfo = { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null };
+    return { edges, pageInfo };
+  }
+
+  /** Owner or ADMIN, before CONFIRMED. Stock is released by the settlement loop; a captured payment is refunded. */
+  async cancel(caller: Caller | null, id: string): Promise<OrderType> {
+    const me = requireCaller(caller);
+    if (!isUuid(id)) throw notFound('Order', id);
+    const order = await this.em.transactional(async (em) => {
+      const order = await em.findOne(Order, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!order) throw notFound('Order', id);
+      this.assertMayRead(me, order);
+      if (order.status === 'CANCELLED') return null;
+      if (!order.canBecome('CANCELLED'))
+        throw conflict(`An order that is ${order.status} can no longer be cancelled`, { status: order.status });
+      const wasPaid = order.status === 'PAID';
+      const byAdmin = me.userId !== order.userId;
+      em.persist(order.transition('CANCELLED', byAdmin ? 'Cancelled by an administrator' : 'Cancelled by the customer'));
+      order.refunded = wasPaid;
+      recordEvent(
+        em,
+        'order.cancelled',
+        {
+          orderId: order.id,
+          userId: order.userId,
+          reason: 'customer',
+          refunded: wasPaid,
+          ...(byAdmin ? { detail: 'by an administrator' } : {}),
+        },
+        this.correlationId,
+      );
+      return order;
+    });
+    if (order) {
+      this.log.info({ orderId: id }, 'order cancelled');
+      await this.deps.publisher.announce(order);
+      this.deps.nudge();
+    }
+    return (await this.views([order ?? (await this.em.findOneOrFail(Order, { id }))]))[0]!;
+  }
+
+  /** Entity references (`_entities`): the caller's own orders only (an ADMIN's: any), null for the rest. */
+  async references(caller: Caller | null, ids: readonly string[]): Promise<Array<OrderType | null>> {
+    const me = requireCaller(caller);
+    const valid = ids.filter(isUuid);
+    const orders = valid.length ? await this.em.find(Order, { id: { $in: valid } }) : [];
+    const readable = orders.filter((order) => order.userId === me.userId || me.role === 'ADMIN');
+    const views = await this.views(readable);
+    return ids.map((id) => views.find((view) => view.id === id) ?? null);
+  }
+
+  /** Orders with their lines and history, in two more queries however many orders there are. */
+  async views(orders: Order[]): Promise<OrderType[]> {
+    if (orders.length === 0) return [];
+    const ids = orders.map((order) => order.id);
+    const [items, changes] = await Promise.all([
+      this.em.find(OrderItem, { orderId: { $in: ids } }, { orderBy: { orderId: 'asc', position: 'asc' } }),
+      this.em.find(OrderStatusChange, { orderId: { $in: ids } }, { orderBy: { orderId: 'asc', seq: 'asc' } }),
+    ]);
+    return orders.map((order) =>
+      toOrderType(
+        order,
+        items.filter((i) => i.orderId === order.id),
+        changes.filter((c) => c.orderId === order.id),
+      ),
+    );
+  }
+
+  private assertMayRead(me: Caller, order: Order): void {
+    if (order.userId !== me.userId && me.role !== 'ADMIN') throw forbidden('This order belongs to someone else');
+  }
+
+  /**
+   * Opens (or takes over) the one attempt for this key. Returns the attempt number to finish it with, or
+   * 'placed' when another request already placed the order.
+   */
+  private async claim(orderId: string, userId: string, idempotencyKey: string): Promise<number | 'placed'> {
+    const created: Array<{ attempt: number }> = await this.em.execute(
+      `insert into checkouts (order_id, user_id, idempotency_key, state, attempt, claimed_at, created_at)
+       values (?, ?, ?, 'reserving', 1, now(), now()) on conflict do nothing returning attempt`,
+      [orderId, userId, idempotencyKey],
+    );
+    if (created[0]) return created[0].attempt;
+    const taken: Array<{ attempt: number }> = await this.em.execute(
+      `update checkouts set attempt = attempt + 1, claimed_at = now()
+       where order_id = ? and state = 'reserving' and claimed_at < now() - ? * interval '1 millisecond' returning attempt`,
+      [orderId, this.deps.takeoverAfterMs],
+    );
+    if (taken[0]) return taken[0].attempt;
+    const existing = await this.em.findOne(Checkout, { orderId });
+    if (existing?.state === 'placed') return 'placed';
+    if (existing?.state === 'abandoned') {
+      throw conflict('This checkout could not be completed and was undone; start a new one with a new idempotency key', {
+        idempotencyKey,
+      });
+    }
+    throw conflict('A checkout with this idempotency key is already in progress', { idempotencyKey });
+  }
+
+  /** Nothing was reserved: drop the attempt so the same key can be used again (after filling the cart, say). */
+  private async forget(orderId: string, attempt: number): Promise<void> {
+    await this.em.execute(`delete from checkouts where order_id = ? and attempt = ? and state = 'reserving'`, [orderId, attempt]);
+  }
+
+  private async placedOrder(orderId: string): Promise<OrderType> {
+    const order = await this.em.fork().findOne(Order, { id: orderId });
+    if (!order) throw conflict('This checkout could not be completed; start a new one with a new idempotency key');
+    return (await this.views([order]))[0]!;
+  }
+}
+
+export function toOrderType(order: Order, items: OrderItem[], changes: OrderStatusChange[]): OrderType {
+  return {
+    id: order.id,
+    user: { id: order.userId },
+    items: items.map((item) => ({
+      product: { id: item.productId },
+      name: item.name,
+      unitPrice: money(item.unitPriceCents, order.currency),
+      quantity: item.quantity,
+      lineTotal: money(item.unitPriceCents * item.quantity, order.currency),
+    })),
+    total: money(order.totalCents, order.currency),
+    status: order.status,
+    statusHistory: changes.map((change) => ({ status: change.status, at: change.at, reason: change.reason })),
+    failureReason: order.failureReason,
+    revision: order.revision,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+  };
+}

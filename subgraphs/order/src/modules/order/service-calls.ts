@@ -1,0 +1,129 @@
+import { AppError, type ErrorCode, type ServiceClient, type TokenService } from '@shop/kit';
+import type { Logger } from 'pino';
+
+export interface CartLineSnapshot {
+  productId: string;
+  quantity: number;
+  updatedAt: string;
+}
+
+export interface ReservedLine {
+  productId: string;
+  quantity: number;
+  name: string;
+  unitPriceCents: number;
+  currency: string;
+}
+
+/** Codes another service may answer with that mean "your request is wrong", passed on to the client as they are. */
+const CLIENT_CODES = new Set<ErrorCode>(['OUT_OF_STOCK', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT']);
+
+/** Issues (and renews before expiry) the SERVICE token this service presents to the others. */
+export class ServiceToken {
+  private current?: { token: Promise<string>; renewAt: number };
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly subject: string,
+    private readonly ttlSeconds = 600,
+  ) {}
+
+  get(): Promise<string> {
+    if (!this.current || Date.now() >= this.current.renewAt) {
+      this.current = {
+        token: this.tokens.issue({ userId: this.subject, role: 'SERVICE' }, this.ttlSeconds),
+        renewAt: Date.now() + (this.ttlSeconds * 1000) / 2,
+      };
+    }
+    return this.current.token;
+  }
+}
+
+/** Unwraps a reply: the client's own mistakes keep their code; anything else is this service's problem, not the client's. */
+function unwrap<T>(
+  service: string,
+  reply: { data?: T | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  log: Logger,
+): T {
+  const error = reply.errors?.[0];
+  if (error) {
+    const code = String(error.extensions?.code ?? '');
+    if (CLIENT_CODES.has(code as ErrorCode)) {
+      const { code: _code, ...details } = error.extensions ?? {};
+      throw new AppError(code as ErrorCode, error.message, details);
+    }
+    log.error({ service, errors: reply.errors }, 'service call refused');
+    throw new AppError('SERVICE_UNAVAILABLE', `The ${service} service could not complete the request; try again shortly`);
+  }
+  if (!reply.data) throw new AppError('SERVICE_UNAVAILABLE', `The ${service} service sent no answer; try again shortly`);
+  return reply.data;
+}
+
+export class CartCalls {
+  constructor(
+    private readonly client: ServiceClient,
+    private readonly token: ServiceToken,
+    private readonly log: Logger,
+  ) {}
+
+  async snapshot(userId: string, correlationId: string): Promise<CartLineSnapshot[]> {
+    const reply = await this.client.request<{ cartSnapshot: CartLineSnapshot[] }>(
+      'query OrderCartSnapshot($userId: ID!) { cartSnapshot(userId: $userId) { productId quantity updatedAt } }',
+      { userId },
+      { correlationId, token: await this.token.get(), idempotent: true },
+    );
+    return unwrap('cart', reply, this.log).cartSnapshot;
+  }
+
+  /** Takes the bought lines out of the cart, unless the user changed them since; safe to repeat. */
+  async clear(
+    userId: string,
+    lines: Array<{ productId: string; quantity: number }>,
+    placedAt: Date,
+    correlationId: string,
+  ): Promise<number> {
+    const reply = await this.client.request<{ clearCartLines: number }>(
+      'mutation OrderClearCart($userId: ID!, $lines: [CartLineClearInput!]!, $placedAt: DateTime!) { clearCartLines(userId: $userId, lines: $lines, placedAt: $placedAt) }',
+      { userId, lines, placedAt: placedAt.toISOString() },
+      { correlationId, token: await this.token.get(), idempotent: true },
+    );
+    return unwrap('cart', reply, this.log).clearCartLines;
+  }
+}
+
+export class StockCalls {
+  constructor(
+    private readonly client: ServiceClient,
+    private readonly token: ServiceToken,
+    private readonly log: Logger,
+  ) {}
+
+  /** All lines or none, at the product subgraph's current prices; idempotent per order id, so it may be retried. */
+  async reserve(orderId: string, lines: Array<{ productId: string; quantity: number }>, correlationId: string): Promise<ReservedLine[]> {
+    const reply = await this.client.request<{ reserveStock: ReservedLine[] }>(
+      'mutation OrderReserveStock($orderId: ID!, $lines: [StockLineInput!]!) { reserveStock(orderId: $orderId, lines: $lines) { productId quantity name unitPriceCents currency } }',
+      { orderId, lines },
+      { correlationId, token: await this.token.get(), idempotent: true },
+    );
+    return unwrap('product', reply, this.log).reserveStock;
+  }
+
+  /** True when the reservation is sold (now or before); false when it had been released and cannot be. */
+  async commit(orderId: string, correlationId: string): Promise<boolean> {
+    const reply = await this.client.request<{ commitStock: boolean }>(
+      'mutation OrderCommitStock($orderId: ID!) { commitStock(orderId: $orderId) }',
+      { orderId },
+      { correlationId, token: await this.token.get(), idempotent: true },
+    );
+    return unwrap('product', reply, this.log).commitStock;
+  }
+
+  async release(orderId: string, correlationId: string): Promise<boolean> {
+    const reply = await this.client.request<{ releaseStock: boolean }>(
+      'mutation OrderReleaseStock($orderId: ID!) { releaseStock(orderId: $orderId) }',
+      { orderId },
+      { correlationId, token: await this.token.get(), idempotent: true },
+    );
+    return unwrap('product', reply, this.log).releaseStock;
+  }
+}
