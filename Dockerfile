@@ -67,8 +67,9 @@ CMD ["node", "subgraphs/order/dist/src/main.js"]
 
 FROM runtime-base AS gateway
 COPY --from=build /app/gateway/dist/src gateway/dist/src
-# SUPERGRAPH_PATH defaults to ../../../schema/supergraph.graphql from gateway/dist/src.
-COPY schema/supergraph.graphql schema/supergraph.graphql
+# SUPERGRAPH_PATH defaults to ../../../schema/supergraph.graphql from gateway/dist/src; subscriptions validate
+# against the client schema next to it.
+COPY schema/supergraph.graphql schema/api.graphql schema/
 EXPOSE 4000
 CMD ["node", "gateway/dist/src/main.js"]
 

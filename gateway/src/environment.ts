@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { loadEnv, logLevel, nodeEnv, port } from '@shop/kit';
+import { commonEnv, loadEnv, port, redisUrl, requireInProduction } from '@shop/kit';
 import { z } from 'zod';
 
 const subgraphUrl = z.url({ protocol: /^https?$/ }).optional();
 
 export const gatewayEnvSchema = z
   .object({
-    NODE_ENV: nodeEnv,
-    LOG_LEVEL: logLevel,
     PORT: port(4000).optional(),
     GATEWAY_PORT: port(4000),
     SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, '../../../schema/supergraph.graphql')),
@@ -17,7 +15,14 @@ export const gatewayEnvSchema = z
     ORDER_URL: subgraphUrl,
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(2000),
+    /** Order status changes arrive here (the order subgraph publishes them; one channel per order). */
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: z.string().default('shop:'),
+    /** Every open subscription re-reads its order this often, whatever Redis delivered: the backstop for lost messages. */
+    SUBSCRIPTION_RESYNC_MS: z.coerce.number().int().min(100).default(10_000),
   })
+  .and(commonEnv)
+  .transform(requireInProduction())
   .transform((env) => ({
     ...env,
     // PORT wins over GATEWAY_PORT, as platforms that inject PORT expect.

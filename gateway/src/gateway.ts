@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { BaseContext } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError } from 'graphql';
+import { buildSchema, GraphQLError } from 'graphql';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
-import { createLogger, CORRELATION_HEADER, startHttpService, type RunningService } from '@shop/kit';
+import { createLogger, CORRELATION_HEADER, Redis, startHttpService, TokenService } from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
+import { OrderStatusHub, type FederatedRead } from './subscriptions/order-status-hub.js';
+import { attachSubscriptionServer } from './subscriptions/ws-server.js';
 
 export interface GatewayContext extends BaseContext {
   authorization?: string;
@@ -46,7 +51,7 @@ function timedFetch(timeoutMs: number) {
   return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never;
 }
 
-export async function startGateway(env: GatewayEnv): Promise<RunningService & { subgraphUrls: Record<string, string> }> {
+export async function startGateway(env: GatewayEnv) {
   const log = createLogger('gateway', env.LOG_LEVEL);
   const supergraphSdl = await readFile(env.SUPERGRAPH_PATH, 'utf8');
   const subgraphUrls: Record<string, string> = {};
@@ -81,5 +86,41 @@ export async function startGateway(env: GatewayEnv): Promise<RunningService & { 
     ),
     context: async (req, correlationId) => ({ authorization: req.headers.authorization, correlationId }),
   });
-  return { ...server, subgraphUrls };
+
+  // Subscriptions: graphql-ws on the same port and path, validated against the client API schema.
+  const apiSchema = buildSchema(await readFile(path.join(path.dirname(env.SUPERGRAPH_PATH), 'api.graphql'), 'utf8'));
+  const readAs: FederatedRead = async (query, variables, authorization) => {
+    const response = await server.apollo.executeOperation(
+      { query, variables },
+      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID() } },
+    );
+    if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+    return response.body.singleResult as Awaited<ReturnType<FederatedRead>>;
+  };
+  const redisOptions = { connectTimeout: 2000, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
+  const pubsub = new RedisPubSub({
+    publisher: new Redis(env.REDIS_URL, { ...redisOptions, lazyConnect: true }),
+    subscriber: new Redis(env.REDIS_URL, redisOptions),
+  });
+  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, new TokenService(env), readAs, log, env.SUBSCRIPTION_RESYNC_MS);
+  const subscriptions = attachSubscriptionServer({
+    httpServer: server.httpServer,
+    schema: apiSchema,
+    tokens: new TokenService(env),
+    hub,
+    readAs,
+    log,
+  });
+  return {
+    ...server,
+    subgraphUrls,
+    hub,
+    pubsub,
+    close: async () => {
+      await subscriptions.close();
+      hub.close();
+      await pubsub.close().catch(() => undefined);
+      await server.close();
+    },
+  };
 }

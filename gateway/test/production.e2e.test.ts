@@ -16,6 +16,8 @@ describe('gateway in production mode', () => {
         PRODUCT_URL: dead,
         CART_URL: dead,
         ORDER_URL: dead,
+        // Production refuses to start without a signing secret (the gateway verifies subscription tokens).
+        JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
       }),
     );
   });
@@ -25,6 +27,10 @@ describe('gateway in production mode', () => {
 
   const post = (query: string) =>
     fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+
+  it('will not start without a signing secret', () => {
+    assert.throws(() => loadGatewayEnv({ NODE_ENV: 'production' }), /JWT_SECRET: required in production/);
+  });
 
   it('refuses introspection and serves no Sandbox', async () => {
     const body = (await (await post('{ __schema { queryType { name } } }')).json()) as { errors?: Array<{ message: string }> };

@@ -21,6 +21,7 @@ export interface SystemOptions {
   workers?: boolean;
   /** Wraps the simulated provider the payment worker uses (to slow it down, count calls, ...). */
   paymentProvider?: (simulated: PaymentProvider) => PaymentProvider;
+  gatewayEnv?: NodeJS.ProcessEnv;
   /** Put something (a TCP proxy) between every service and RabbitMQ. */
   rabbitmqUrl?: string;
 }
@@ -108,7 +109,7 @@ export async function startSystem(options: SystemOptions = {}) {
         )
       : null;
     if (notification) closers.set('notification', notification.close);
-    const gateway = await startGateway(
+    const gatewayEnv = (extra: NodeJS.ProcessEnv = {}) =>
       loadGatewayEnv({
         ...env,
         PORT: '0',
@@ -116,8 +117,11 @@ export async function startSystem(options: SystemOptions = {}) {
         PRODUCT_URL: productUrl,
         CART_URL: cart.server.url,
         ORDER_URL: order.server.url,
-      }),
-    );
+        REDIS_KEY_PREFIX: redisKeyPrefix,
+        ...options.gatewayEnv,
+        ...extra,
+      });
+    const gateway = await startGateway(gatewayEnv());
     closers.set('gateway', gateway.close);
     const client = (token?: string | null): ShopClient => createShopClient({ url: gateway.url, token: token ?? null });
     const services = { user, cart, order, gateway, notification };
@@ -137,6 +141,12 @@ export async function startSystem(options: SystemOptions = {}) {
       mails,
       queues: { order: `order.${queueSuffix}`, payment: `payment.${queueSuffix}`, notification: `notification.${queueSuffix}` },
       client,
+      /** Another gateway instance in front of the same subgraphs (scale-out tests); closed with the system. */
+      async startGateway(extra: NodeJS.ProcessEnv = {}) {
+        const another = await startGateway(gatewayEnv(extra));
+        closers.set(`gateway-${another.port}`, another.close);
+        return another;
+      },
       /** Stops the product subgraph (its port stops answering) and returns a function that starts it again on the same port. */
       async killProduct() {
         await product.close();

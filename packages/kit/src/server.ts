@@ -100,7 +100,9 @@ export interface RunningService {
 }
 
 /** The anatomy every service shares: /health (liveness), /ready (own dependencies), /graphql. */
-export async function startHttpService<TContext extends BaseContext>(options: HttpServiceOptions<TContext>): Promise<RunningService> {
+export async function startHttpService<TContext extends BaseContext>(
+  options: HttpServiceOptions<TContext>,
+): Promise<RunningService & { apollo: ApolloServer<TContext> }> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -152,6 +154,7 @@ export async function startHttpService<TContext extends BaseContext>(options: Ht
     url,
     port,
     httpServer,
+    apollo,
     close: async () => {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -1,4 +1,6 @@
-import { print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { getOperationAST, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
 import { getSdk, type Requester } from './generated.js';
 
 export interface ShopClientOptions {
@@ -6,8 +8,11 @@ export interface ShopClientOptions {
   url: string;
   /** An access token from register/login/refreshSession; omit for anonymous calls. */
   token?: string | null;
+  /** Extra HTTP headers (queries and mutations only: a WebSocket handshake carries none). */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
+  /** The graphql-ws endpoint for subscriptions; defaults to `url` with http → ws, https → wss. */
+  wsUrl?: string;
 }
 
 /** A response with errors. `data` keeps whatever the gateway could resolve (partial results). */
@@ -15,6 +20,7 @@ export class ShopApiError extends Error {
   constructor(
     readonly errors: readonly GraphQLFormattedError[],
     readonly data: unknown,
+    /** The HTTP status; for a subscription, the WebSocket close code if the socket closed, else 0. */
     readonly status: number,
   ) {
     super(errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ') || `HTTP ${status}`);
@@ -38,7 +44,20 @@ export interface RawResult<T> {
   errors?: GraphQLFormattedError[];
 }
 
+/** The graphql-ws endpoint next to an HTTP one: http → ws, https → wss, anything else unchanged. */
+export function webSocketUrl(httpUrl: string): string {
+  const url = new URL(httpUrl);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  return url.toString();
+}
+
+const RETRY_ATTEMPTS = 3;
+// The gateway's refusals (4401 bad or missing token, 4403 not allowed); retrying cannot change the answer.
+const CLOSE_CODES: Record<number, string> = { 4401: 'UNAUTHENTICATED', 4403: 'FORBIDDEN' };
+
 const printedDocuments = new WeakMap<DocumentNode, string>();
+const subscriptionDocuments = new WeakMap<DocumentNode, boolean>();
 
 function printed(document: DocumentNode): string {
   let text = printedDocuments.get(document);
@@ -49,10 +68,104 @@ function printed(document: DocumentNode): string {
   return text;
 }
 
-/** A typed function per operation in schema/operations, plus `raw` for a response with its errors. */
+function isSubscription(document: DocumentNode): boolean {
+  let subscription = subscriptionDocuments.get(document);
+  if (subscription === undefined) {
+    subscription = getOperationAST(document)?.operation === 'subscription';
+    subscriptionDocuments.set(document, subscription);
+  }
+  return subscription;
+}
+
+function isCloseEvent(value: unknown): value is { code: number; reason: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number' && 'reason' in value;
+}
+
+/** What graphql-ws rejects an iteration with (an `error` message's errors, a close event, a socket error) as an Error. */
+function subscriptionError(failure: unknown): Error {
+  if (Array.isArray(failure)) return new ShopApiError(failure as GraphQLFormattedError[], null, 0);
+  if (isCloseEvent(failure)) {
+    const code = CLOSE_CODES[failure.code] ?? 'CONNECTION_CLOSED';
+    const message = failure.reason || `WebSocket closed with ${failure.code}`;
+    return new ShopApiError([{ message, extensions: { code, closeCode: failure.code } }], null, failure.code);
+  }
+  if (failure instanceof Error) return failure;
+  // ws reports connection failures (ECONNREFUSED, ...) as an ErrorEvent carrying the Error.
+  const cause = (failure as { error?: unknown } | null)?.error;
+  if (cause instanceof Error) return cause;
+  return new Error(String((failure as { message?: unknown } | null)?.message ?? failure));
+}
+
+/**
+ * A typed function per operation in schema/operations, plus `raw` for a response with its errors.
+ *
+ * Queries and mutations go over HTTP. Subscriptions return an AsyncIterable of `data` over one graphql-ws
+ * connection per client, opened on the first subscription and closed when the last one ends; failures
+ * (including a refused token) are thrown from the loop as ShopApiError:
+ *
+ * ```ts
+ * const shop = createShopClient({ url: 'http://localhost:4000/graphql', token: accessToken });
+ * try {
+ *   for await (const { orderStatusChanged: order } of shop.OrderStatusChanged({ orderId })) {
+ *     console.log(order.revision, order.status); // the current state first, then each change; ends after a final status
+ *   }
+ * } catch (error) {
+ *   if (error instanceof ShopApiError) console.log(error.code); // UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, ...
+ * } finally {
+ *   await shop.dispose();
+ * }
+ * ```
+ * Leaving the loop early (`break`, `return`, a throw) unsubscribes. After a dropped connection the client
+ * reconnects (a few attempts) and subscribes again, so the current state can arrive twice: compare `revision`.
+ */
 export function createShopClient(options: ShopClientOptions) {
   let token = options.token ?? null;
   const doFetch = options.fetch ?? fetch;
+  const wsUrl = options.wsUrl ?? webSocketUrl(options.url);
+  let webSocket: Client | null = null;
+  // Clients from before a setToken: their sockets keep the old identity, so they only finish what they carry.
+  const retired = new Set<Client>();
+
+  function webSocketClient(): Client {
+    if (webSocket) return webSocket;
+    const connectionToken = token;
+    webSocket = createClient({
+      url: wsUrl,
+      webSocketImpl: globalThis.WebSocket ?? WebSocket,
+      connectionParams: () => ({ authorization: connectionToken ? `Bearer ${connectionToken}` : undefined }),
+      lazy: true,
+      retryAttempts: RETRY_ATTEMPTS,
+      // Retry dropped connections and network errors, never a refusal (4401 alone is fatal in graphql-ws, 4403 is not).
+      shouldRetry: (failure) => !(isCloseEvent(failure) && failure.code >= 4400 && failure.code < 4500),
+    });
+    return webSocket;
+  }
+
+  async function* subscription<T>(query: string, variables: unknown): AsyncGenerator<T, void, undefined> {
+    const results = webSocketClient().iterate<T>({ query, variables: (variables ?? {}) as Record<string, unknown> });
+    try {
+      for (;;) {
+        let step: IteratorResult<FormattedExecutionResult<T, unknown>>;
+        try {
+          step = await results.next();
+        } catch (failure) {
+          throw subscriptionError(failure);
+        }
+        if (step.done) return;
+        const { data, errors } = step.value;
+        if (errors?.length || data === undefined || data === null) throw new ShopApiError(errors ?? [], data ?? null, 0);
+        yield data;
+      }
+    } finally {
+      await results.return?.();
+    }
+  }
+
+  /** Each iteration is its own subscription, started by the first `next()`. */
+  function subscribe<T = Record<string, unknown>>(query: string | DocumentNode, variables?: Record<string, unknown>): AsyncIterable<T> {
+    const text = typeof query === 'string' ? query : printed(query);
+    return { [Symbol.asyncIterator]: () => subscription<T>(text, variables) };
+  }
 
   async function raw<T = Record<string, unknown>>(query: string, variables?: unknown): Promise<RawResult<T>> {
     const response = await doFetch(options.url, {
@@ -75,18 +188,34 @@ export function createShopClient(options: ShopClientOptions) {
     return { status: response.status, data: body.data ?? null, ...(body.errors ? { errors: body.errors } : {}) };
   }
 
-  const requester: Requester = async <R, V>(document: DocumentNode, variables?: V): Promise<R> => {
+  async function request<R>(document: DocumentNode, variables: unknown): Promise<R> {
     const result = await raw<R>(printed(document), variables);
     if (result.errors?.length || result.data === null) throw new ShopApiError(result.errors ?? [], result.data, result.status);
     return result.data;
-  };
+  }
+
+  const requester: Requester = <R, V>(document: DocumentNode, variables?: V): Promise<R> | AsyncIterable<R> =>
+    isSubscription(document) ? subscribe<R>(document, variables as Record<string, unknown> | undefined) : request<R>(document, variables);
 
   return {
     ...getSdk(requester),
     raw,
-    /** Switch the identity of later calls (null for anonymous). */
+    /** An ad-hoc subscription (any selection), typed by the caller like `raw`. */
+    subscribe,
+    /** Switch the identity of later calls (null for anonymous); running subscriptions keep the old one. */
     setToken(next: string | null) {
+      if (next === token) return;
       token = next;
+      if (webSocket) retired.add(webSocket);
+      webSocket = null;
+    },
+    /** Close the WebSocket connection(s); running subscriptions end. Later subscriptions open a new connection. */
+    async dispose() {
+      const clients = [...retired, ...(webSocket ? [webSocket] : [])];
+      retired.clear();
+      webSocket = null;
+      // A connection refused while closing rejects here; there is nothing left to close then.
+      await Promise.all(clients.map((client) => Promise.resolve(client.dispose()).catch(() => undefined)));
     },
   };
 }

@@ -22,8 +22,13 @@ export class OrderUserResolver {
 @Resolver(() => OrderType)
 export class OrderResolver {
   @Query(() => OrderType, { nullable: true, description: 'An order; only its owner or an ADMIN may read it.' })
-  order(@Arg('id', () => ID) id: string, @Ctx() ctx: OrderContext): Promise<OrderType | null> {
-    return ctx.orders.order(ctx.caller, id);
+  order(
+    @Arg('id', () => ID) id: string,
+    @Arg('revision', () => Int, { nullable: true, description: 'The order as it was right after this status change (1 = placed).' })
+    revision: number | null,
+    @Ctx() ctx: OrderContext,
+  ): Promise<OrderType | null> {
+    return ctx.orders.order(ctx.caller, id, revision ?? null);
   }
 
   @Mutation(() => OrderType, {

@@ -157,13 +157,32 @@ export class OrderService {
     return (await this.views([order]))[0]!;
   }
 
-  async order(caller: Caller | null, id: string): Promise<OrderType | null> {
+  /**
+   * The order now or, with `revision`, as it was right after its n-th status change (what a subscriber that
+   * missed that change is sent). Lines and totals never change after checkout; only status fields do.
+   */
+  async order(caller: Caller | null, id: string, revision: number | null = null): Promise<OrderType | null> {
     const me = requireCaller(caller);
     if (!isUuid(id)) return null;
     const order = await this.em.findOne(Order, { id });
     if (!order) return null;
     this.assertMayRead(me, order);
-    return (await this.views([order]))[0]!;
+    const view = (await this.views([order]))[0]!;
+    if (revision === null || revision === order.revision) return view;
+    if (!Number.isInteger(revision) || revision < 1 || revision > order.revision) {
+      throw badInput([{ field: 'revision', message: `must be between 1 and ${order.revision}` }]);
+    }
+    const history = view.statusHistory.slice(0, revision);
+    const last = history.at(-1)!;
+    const final = last.status === 'PAYMENT_FAILED' || last.status === 'CANCELLED';
+    return {
+      ...view,
+      status: last.status,
+      statusHistory: history,
+      revision,
+      updatedAt: last.at,
+      failureReason: final ? view.failureReason : null,
+    };
   }
 
   /** Newest first, keyset-paged on (createdAt, id). Only the user themselves or an ADMIN may list them. */

@@ -1,0 +1,240 @@
+import { orderStatusChannel, type Caller, type OrderStatusMessage, type TokenService } from '@shop/kit';
+import type { RedisPubSub } from 'graphql-redis-subscriptions';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { readVariables, REVISION_KEY, STATUS_KEY, type SubscriptionPlan } from './plan.js';
+import { ResultStream } from './stream.js';
+
+const FINAL_STATUSES = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED']);
+
+// The in-process read returns formatted errors; the socket protocol sends GraphQLErrors (with paths, codes).
+const asErrors = (errors: readonly GraphQLFormattedError[]) =>
+  errors.map(
+    (e) => new GraphQLError(e.message, { ...(e.path ? { path: e.path } : {}), ...(e.extensions ? { extensions: e.extensions } : {}) }),
+  );
+
+/** Runs a query through the gateway in process, as the given caller. */
+export type FederatedRead = (
+  query: string,
+  variables: Record<string, unknown>,
+  authorization: string,
+) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>;
+
+interface Read {
+  revision: number;
+  status: string;
+  result: ExecutionResult;
+}
+
+/**
+ * Subscribers of one order with one selection, as one caller: they share every read. Reads happen per revision
+ * (`order(id, revision: n)`), so each change is delivered once, in order, even when changes come faster than
+ * reads or a Redis message was lost and the gap is filled later.
+ */
+class Group {
+  readonly streams = new Set<ResultStream<ExecutionResult>>();
+  private revision = 0;
+  private latest?: ExecutionResult;
+  private announced = 0;
+  private resync = true;
+  private running = false;
+  private disposed = false;
+  private token?: { value: Promise<string>; renewAt: number };
+
+  constructor(
+    readonly key: string,
+    readonly plan: SubscriptionPlan,
+    private readonly caller: Caller,
+    private readonly hub: OrderStatusHub,
+  ) {}
+
+  join(stream: ResultStream<ExecutionResult>): void {
+    this.streams.add(stream);
+    // The current state first: a late joiner gets what the group last delivered, then every change after it.
+    if (this.latest) stream.push(this.latest);
+  }
+
+  leave(stream: ResultStream<ExecutionResult>): void {
+    this.streams.delete(stream);
+    if (this.streams.size === 0) this.dispose();
+  }
+
+  /** A change was announced (`revision`), or, without one, the order must be re-read (reconnect, backstop). */
+  kick(revision?: number): void {
+    if (this.disposed) return;
+    if (revision === undefined) this.resync = true;
+    else if (revision <= this.revision) return;
+    else this.announced = Math.max(this.announced, revision);
+    if (!this.running) void this.run();
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (!this.disposed && (this.resync || this.announced > this.revision)) {
+        if (this.resync) {
+          this.resync = false;
+          const now = await this.read(null);
+          if (!now) return;
+          if (this.revision === 0) this.deliver(now);
+          else if (now.revision > this.revision) this.announced = Math.max(this.announced, now.revision);
+          continue;
+        }
+        const next = await this.read(this.revision + 1);
+        if (!next) return;
+        this.deliver(next);
+      }
+    } catch (error) {
+      // The backstop re-read tries again; the client keeps its stream meanwhile.
+      this.hub.log.warn({ err: error, orderId: this.plan.orderId }, 'order read failed; will retry');
+      this.resync = true;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async read(revision: number | null): Promise<Read | null> {
+    const response = await this.hub.readAs(this.plan.query, readVariables(this.plan, revision), await this.authorization());
+    const order = response.data?.[this.plan.responseKey] as Record<string, unknown> | null | undefined;
+    if (!order) {
+      // Refused (not the caller's order), unknown, or the order subgraph is unreachable: the client is told why.
+      const errors = response.errors?.length
+        ? response.errors
+        : [{ message: `Order ${this.plan.orderId} was not found`, extensions: { code: 'NOT_FOUND' } }];
+      this.fail(errors);
+      return null;
+    }
+    const { [REVISION_KEY]: rev, [STATUS_KEY]: status, ...visible } = order;
+    const result: ExecutionResult = { data: { [this.plan.responseKey]: visible } };
+    if (response.errors?.length) (result as { errors?: unknown }).errors = asErrors(response.errors);
+    return { revision: Number(rev), status: String(status), result };
+  }
+
+  private deliver(read: Read): void {
+    if (read.revision <= this.revision) return;
+    this.revision = read.revision;
+    this.latest = read.result;
+    for (const stream of this.streams) stream.push(read.result);
+    if (FINAL_STATUSES.has(read.status)) {
+      for (const stream of this.streams) stream.end();
+      this.dispose();
+    }
+  }
+
+  private fail(errors: readonly GraphQLFormattedError[]): void {
+    for (const stream of this.streams) {
+      stream.push({ errors: asErrors(errors) });
+      stream.end();
+    }
+    this.dispose();
+  }
+
+  /** Reads run as the subscriber (same user, same role) with a short-lived token, so they never outlive a long wait. */
+  private authorization(): Promise<string> {
+    if (!this.token || Date.now() > this.token.renewAt) {
+      this.token = {
+        value: this.hub.tokens.issue(this.caller, 300).then((token) => `Bearer ${token}`),
+        renewAt: Date.now() + 120_000,
+      };
+    }
+    return this.token.value;
+  }
+
+  private dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.hub.forget(this);
+  }
+}
+
+/**
+ * Serves `orderStatusChanged` at the gateway. One Redis channel per watched order (subscribed before the first
+ * read, so no change falls between them), one group per (order, caller, selection), and a periodic re-read of
+ * every open group because Redis pub/sub may drop messages.
+ */
+export class OrderStatusHub {
+  private readonly groups = new Map<string, Group>();
+  private readonly channels = new Map<string, { subscription: Promise<number>; groups: Set<Group> }>();
+  private readonly timer: NodeJS.Timeout;
+  private ready = false;
+
+  constructor(
+    private readonly pubsub: RedisPubSub,
+    private readonly prefix: string,
+    readonly tokens: TokenService,
+    readonly readAs: FederatedRead,
+    readonly log: Logger,
+    resyncMs: number,
+  ) {
+    this.timer = setInterval(() => this.resyncAll(), resyncMs);
+    this.timer.unref();
+    const subscriber = pubsub.getSubscriber();
+    subscriber.on('ready', () => {
+      // After a reconnect, messages published meanwhile are gone: re-read every watched order.
+      if (this.ready) {
+        this.log.info({ groups: this.groups.size }, 'redis reconnected; re-reading watched orders');
+        this.resyncAll();
+      }
+      this.ready = true;
+    });
+    subscriber.on('error', (error: Error) => this.log.warn({ err: error }, 'redis subscriber error'));
+  }
+
+  get stats() {
+    return { groups: this.groups.size, channels: this.channels.size };
+  }
+
+  async subscribe(plan: SubscriptionPlan, caller: Caller): Promise<AsyncIterableIterator<ExecutionResult>> {
+    const key = `${plan.orderId}\n${caller.userId}\n${caller.role}\n${plan.selectionKey}`;
+    let group = this.groups.get(key);
+    const created = !group;
+    if (!group) {
+      group = new Group(key, plan, caller, this);
+      this.groups.set(key, group);
+    }
+    const joined = group;
+    const stream = new ResultStream<ExecutionResult>(() => joined.leave(stream));
+    group.join(stream);
+    if (created) {
+      await this.watch(plan.orderId, group);
+      group.kick();
+    }
+    return stream;
+  }
+
+  forget(group: Group): void {
+    if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+    const channel = this.channels.get(group.plan.orderId);
+    if (!channel) return;
+    channel.groups.delete(group);
+    if (channel.groups.size === 0) {
+      this.channels.delete(group.plan.orderId);
+      void channel.subscription.then((id) => this.pubsub.unsubscribe(id)).catch(() => undefined);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private async watch(orderId: string, group: Group): Promise<void> {
+    let channel = this.channels.get(orderId);
+    if (!channel) {
+      const subscription = this.pubsub.subscribe(orderStatusChannel(this.prefix, orderId), (message: OrderStatusMessage) => {
+        for (const member of this.channels.get(orderId)?.groups ?? []) member.kick(Number(message.revision));
+      });
+      channel = { subscription, groups: new Set() };
+      this.channels.set(orderId, channel);
+    }
+    channel.groups.add(group);
+    // While Redis is away the subscription waits for it; the first read does not (the backstop re-read covers the gap).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([channel.subscription, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]).finally(() =>
+      clearTimeout(timer),
+    );
+  }
+
+  private resyncAll(): void {
+    for (const group of this.groups.values()) group.kick();
+  }
+}

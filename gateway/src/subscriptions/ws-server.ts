@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AppError, type Caller, type TokenService } from '@shop/kit';
+import type { FederatedRead, OrderStatusHub } from './order-status-hub.js';
+import { planOrderSubscription } from './plan.js';
+
+interface Connection {
+  caller: Caller;
+  authorization: string;
+}
+
+interface SubscriptionContext {
+  connection?: Connection;
+  correlationId: string;
+}
+
+const asResult = (error: unknown): ExecutionResult => {
+  const graphqlError =
+    error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  return { errors: [graphqlError] };
+};
+
+/**
+ * graphql-ws on the gateway's own HTTP server and path. The token is checked once, in `connection_init`;
+ * subscriptions go to the hub, and a query or mutation sent over the socket runs through the gateway like HTTP.
+ */
+export function attachSubscriptionServer(options: {
+  httpServer: http.Server;
+  schema: GraphQLSchema;
+  tokens: TokenService;
+  hub: OrderStatusHub;
+  readAs: FederatedRead;
+  log: Logger;
+}) {
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const connections = new WeakMap<WebSocket, Connection>();
+  const server = useServer<Record<string, unknown> | undefined>(
+    {
+      schema: options.schema,
+      onConnect: async (ctx) => {
+        const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const caller = typeof header === 'string' ? await options.tokens.fromAuthorization(header) : null;
+        if (!caller) {
+          ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send a valid access token in connection_init');
+          return false;
+        }
+        connections.set(ctx.extra.socket, { caller, authorization: String(header) });
+        return true;
+      },
+      context: (ctx): SubscriptionContext => ({
+        ...(connections.get(ctx.extra.socket) ? { connection: connections.get(ctx.extra.socket)! } : {}),
+        correlationId: randomUUID(),
+      }),
+      subscribe: async (args: ExecutionArgs) => {
+        const context = args.contextValue as SubscriptionContext;
+        try {
+          if (!context.connection) throw new AppError('UNAUTHENTICATED', 'Sign in to do this');
+          const plan = planOrderSubscription(args.document, args.operationName, args.variableValues as Record<string, unknown>);
+          return await options.hub.subscribe(plan, context.connection.caller);
+        } catch (error) {
+          return asResult(error);
+        }
+      },
+      execute: async (args: ExecutionArgs) => {
+        const context = args.contextValue as SubscriptionContext;
+        const { print } = await import('graphql');
+        const response = await options.readAs(
+          print(args.document),
+          (args.variableValues ?? {}) as Record<string, unknown>,
+          context.connection?.authorization ?? '',
+        );
+        return response as ExecutionResult;
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        options.log.debug({ errors }, 'subscription request refused');
+      },
+    },
+    wss,
+  );
+  return {
+    wss,
+    /** Tells every client the server is going away (1001), then stops accepting sockets. */
+    async close(): Promise<void> {
+      for (const socket of wss.clients) socket.close(1001, 'Going away: the gateway is shutting down');
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
