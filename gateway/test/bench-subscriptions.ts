@@ -66,6 +66,8 @@ interface Round {
   p50: number;
   p99: number;
   max: number;
+  /** p50 / p99 per status reached, to tell a slow payment path from a slow settlement. */
+  byStatus: Map<string, string>;
   rssConnectedMb: number;
   rssPeakMb: number;
   timedOut: boolean;
@@ -217,6 +219,7 @@ async function runRound(system: System, buyers: Buyer[], subscribers: number, ro
 
   // Counted before disposing: closing the clients ends the remaining subscriptions too.
   const latencies: number[] = [];
+  const latenciesByStatus = new Map<string, number[]>();
   const errors = new Map<string, number>();
   let received = 0;
   let inOrder = 0;
@@ -224,7 +227,10 @@ async function runRound(system: System, buyers: Buyer[], subscribers: number, ro
   for (const s of watching) {
     received += s.received.length;
     // The first message is the state at subscription time, not a change.
-    for (const m of s.received.slice(1)) latencies.push(m.latencyMs);
+    for (const m of s.received.slice(1)) {
+      latencies.push(m.latencyMs);
+      latenciesByStatus.set(m.status, [...(latenciesByStatus.get(m.status) ?? []), m.latencyMs]);
+    }
     if (
       s.received.map((m) => m.status).join() === EXPECTED.join() &&
       s.received.every((m, i) => i === 0 || m.revision > s.received[i - 1]!.revision)
@@ -250,6 +256,12 @@ async function runRound(system: System, buyers: Buyer[], subscribers: number, ro
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     max: latencies.at(-1) ?? NaN,
+    byStatus: new Map(
+      [...latenciesByStatus].map(([status, values]) => {
+        values.sort((a, b) => a - b);
+        return [status, `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.99).toFixed(0)} ms`];
+      }),
+    ),
     rssConnectedMb: rssConnected / 2 ** 20,
     rssPeakMb: rssPeak / 2 ** 20,
     timedOut,
@@ -297,6 +309,8 @@ function printTable(rounds: Round[]) {
   console.log(`|${rows[0]!.map(() => '---').join('|')}|`);
   for (const row of rows.slice(1)) console.log(`| ${row.join(' | ')} |`);
   for (const r of rounds) {
+    const byStatus = [...r.byStatus].map(([status, figures]) => `${status} ${figures}`).join(', ');
+    if (byStatus) console.log(`\nN=${r.subscribers}: p50 / p99 by status: ${byStatus}`);
     for (const [error, count] of r.errors) console.log(`\nN=${r.subscribers}: ${count} × ${error}`);
   }
 }
