@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -39,6 +39,23 @@ export function attachSubscriptionServer(options: {
 }) {
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const connections = new WeakMap<WebSocket, Connection>();
+  // Clients send the same few operations over and over: parse and validate each text once (bounded).
+  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const prepared = (query: string): DocumentNode | readonly GraphQLError[] => {
+    let entry = documents.get(query);
+    if (!entry) {
+      try {
+        const document = parse(query, { maxTokens: 2000 });
+        const errors = validate(options.schema, document);
+        entry = errors.length ? errors : document;
+      } catch (error) {
+        entry = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+      }
+      if (documents.size >= 500) documents.delete(documents.keys().next().value!);
+      documents.set(query, entry);
+    }
+    return entry;
+  };
   const server = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
@@ -51,6 +68,20 @@ export function attachSubscriptionServer(options: {
         }
         connections.set(ctx.extra.socket, { caller, authorization: String(header) });
         return true;
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const document = prepared(payload.query);
+        if (!('kind' in document)) return document;
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: {
+            ...(connections.get(ctx.extra.socket) ? { connection: connections.get(ctx.extra.socket)! } : {}),
+            correlationId: randomUUID(),
+          } satisfies SubscriptionContext,
+        };
       },
       context: (ctx): SubscriptionContext => ({
         ...(connections.get(ctx.extra.socket) ? { connection: connections.get(ctx.extra.socket)! } : {}),
