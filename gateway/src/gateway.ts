@@ -7,7 +7,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { buildSchema, GraphQLError } from 'graphql';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
-import { createLogger, CORRELATION_HEADER, Redis, startHttpService, TokenService } from '@shop/kit';
+import { createLogger, CORRELATION_HEADER, Redis, redisReconnect, startHttpService, TokenService } from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
 import { OrderStatusHub, type FederatedRead } from './subscriptions/order-status-hub.js';
 import { attachSubscriptionServer } from './subscriptions/ws-server.js';
@@ -97,16 +97,17 @@ export async function startGateway(env: GatewayEnv) {
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     return response.body.singleResult as Awaited<ReturnType<FederatedRead>>;
   };
-  const redisOptions = { connectTimeout: 2000, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
   const pubsub = new RedisPubSub({
-    publisher: new Redis(env.REDIS_URL, { ...redisOptions, lazyConnect: true }),
-    subscriber: new Redis(env.REDIS_URL, redisOptions),
+    publisher: new Redis(env.REDIS_URL, { ...redisReconnect, lazyConnect: true }),
+    subscriber: new Redis(env.REDIS_URL, redisReconnect),
   });
-  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, new TokenService(env), readAs, log, env.SUBSCRIPTION_RESYNC_MS);
+  const tokens = new TokenService(env);
+  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, tokens, readAs, log, env.SUBSCRIPTION_RESYNC_MS);
   const subscriptions = attachSubscriptionServer({
     httpServer: server.httpServer,
     schema: apiSchema,
-    tokens: new TokenService(env),
+    maxTokens: env.MAX_QUERY_TOKENS,
+    tokens,
     hub,
     readAs,
     log,

@@ -7,7 +7,7 @@ import { startTcpProxy, waitFor } from '@shop/kit/testing';
 import { Broker, listDeadLetters, replayDeadLetters, type Outcome } from '@shop/messaging';
 import type { PaymentProvider } from '@shop/payment-worker';
 import type { ShopClient } from '@shop/sdk';
-import { RABBITMQ_URL, startSystem, type System } from './system.js';
+import { createProduct, RABBITMQ_URL, startSystem, type System } from './system.js';
 
 const silent = createLogger('test', 'silent');
 
@@ -27,11 +27,6 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T, index: numb
 }
 
 const rows = <T>(orm: MikroORM, sql: string, params: unknown[] = []) => orm.em.fork().getConnection().execute<T[]>(sql, params);
-
-async function newProduct(admin: ShopClient, stock: number, priceCents = 1000) {
-  const sku = `SKU-${randomUUID().slice(0, 8)}`;
-  return (await admin.CreateProduct({ input: { sku, name: `Item ${sku}`, description: 'fault tests', priceCents, stock } })).createProduct;
-}
 
 /** Counts consumer outcomes (applied, duplicate, retry, dead) across the order service and both workers. */
 function countOutcomes(system: System) {
@@ -55,7 +50,7 @@ describe('checkout under concurrency', () => {
 
   it('200 checkouts at once on a stock of 20: exactly 20 orders, 180 OUT_OF_STOCK, stock 0, 20 receipts', async () => {
     const admin = await system.signInAdmin();
-    const product = await newProduct(admin, 20);
+    const product = await createProduct(admin, 20);
     const shoppers = await pool(
       Array.from({ length: 200 }, (_, i) => i),
       10,
@@ -129,7 +124,7 @@ describe('checkout while RabbitMQ is cut off, and the messaging faults', () => {
 
   it('≥100 checkouts with the broker cut off mid-run: every order final after recovery, no loss, no double charge, no duplicate mail', async () => {
     const outcomes = countOutcomes(system);
-    const product = await newProduct(admin, 1000, 700);
+    const product = await createProduct(admin, 1000, 700);
     const shoppers = await pool(
       Array.from({ length: 120 }, (_, i) => i),
       10,
@@ -233,7 +228,7 @@ describe('checkout while RabbitMQ is cut off, and the messaging faults', () => {
 
   it('a payment worker killed mid-message (after charging) finishes the work once on restart', async () => {
     const shopper = await system.signUp('Killed');
-    const product = await newProduct(admin, 5);
+    const product = await createProduct(admin, 5);
     await shopper.client.AddToCart({ productId: product.id, quantity: 1 });
     const reached = new Promise<void>((resolve) => (hold = { armed: true, reached: resolve }));
     const order = (await shopper.client.Checkout({ input: { paymentToken: 'tok_visa', idempotencyKey: randomUUID() } })).checkout;
@@ -296,7 +291,7 @@ describe('checkout while the product subgraph is killed', () => {
 
   it('clear errors while it is down; once back, no stock is held for orders that do not exist', async () => {
     const admin = await system.signInAdmin();
-    const product = await newProduct(admin, 500);
+    const product = await createProduct(admin, 500);
     const shoppers = await pool(
       Array.from({ length: 60 }, (_, i) => i),
       10,

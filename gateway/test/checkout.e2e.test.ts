@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { FINAL_ORDER_STATUSES } from '@shop/kit';
 import { waitFor } from '@shop/kit/testing';
 import type { ShopClient } from '@shop/sdk';
-import { codesOf, startSystem, type System } from './system.js';
+import { codesOf, createProduct, startSystem, type System } from './system.js';
 
 type Shopper = Awaited<ReturnType<System['signUp']>>;
 
@@ -18,17 +19,13 @@ describe('checkout saga through the gateway', () => {
     await system?.close();
   });
 
-  async function newProduct(stock: number, priceCents = 1250) {
-    const sku = `SKU-${randomUUID().slice(0, 8)}`;
-    return (await admin.CreateProduct({ input: { sku, name: `Thing ${sku}`, description: 'for checkout tests', priceCents, stock } }))
-      .createProduct;
-  }
+  const newProduct = (stock: number, priceCents = 1250) => createProduct(admin, stock, priceCents);
   const stockOf = async (id: string) => (await system.client().Product({ id })).product!.stock;
   async function finalOrder(shopper: Shopper, id: string) {
     let order: Awaited<ReturnType<ShopClient['Order']>>['order'] = null;
     await waitFor(async () => {
       order = (await shopper.client.Order({ id })).order;
-      return ['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED'].includes(order?.status ?? '');
+      return FINAL_ORDER_STATUSES.has(order?.status ?? '');
     }, `order ${id} to reach a final state`);
     return order!;
   }
@@ -165,8 +162,7 @@ describe('cancellation and expiry (no payment worker running)', () => {
 
   it('the owner cancels a PENDING order: CANCELLED, stock released, cancelling again changes nothing', async () => {
     const fay = await system.signUp('Fay');
-    const sku = `SKU-${randomUUID().slice(0, 8)}`;
-    const product = (await admin.CreateProduct({ input: { sku, name: sku, description: '-', priceCents: 100, stock: 5 } })).createProduct;
+    const product = await createProduct(admin, 5, 100);
     await fay.client.AddToCart({ productId: product.id, quantity: 5 });
     const placed = (await fay.client.Checkout({ input: { paymentToken: 'tok_visa', idempotencyKey: randomUUID() } })).checkout;
     assert.equal((await system.client().Product({ id: product.id })).product!.stock, 0);
@@ -185,8 +181,7 @@ describe('cancellation and expiry (no payment worker running)', () => {
 
   it('an unpaid order expires to CANCELLED after the payment window and its stock comes back', async () => {
     const gus = await system.signUp('Gus');
-    const sku = `SKU-${randomUUID().slice(0, 8)}`;
-    const product = (await admin.CreateProduct({ input: { sku, name: sku, description: '-', priceCents: 100, stock: 3 } })).createProduct;
+    const product = await createProduct(admin, 3, 100);
     await gus.client.AddToCart({ productId: product.id, quantity: 2 });
     const placed = (await gus.client.Checkout({ input: { paymentToken: 'tok_visa', idempotencyKey: randomUUID() } })).checkout;
     await waitFor(async () => (await gus.client.Order({ id: placed.id })).order!.status === 'CANCELLED', 'the order to expire');

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTcpProxy, waitFor } from '@shop/kit/testing';
 import type { PaymentProvider } from '@shop/payment-worker';
 import { createShopClient, ShopApiError, type ShopClient } from '@shop/sdk';
-import { countRequests, startSystem, type System } from './system.js';
+import { countRequests, createProduct, startSystem, type System } from './system.js';
 
 type Shopper = Awaited<ReturnType<System['signUp']>>;
 
@@ -57,9 +57,7 @@ describe('orderStatusChanged through the gateway (graphql-ws)', () => {
   };
 
   async function pendingOrder(shopper: Shopper, paymentToken = 'tok_visa') {
-    const sku = `SKU-${randomUUID().slice(0, 8)}`;
-    const product = (await admin.CreateProduct({ input: { sku, name: `Lamp ${sku}`, description: '-', priceCents: 2500, stock: 10 } }))
-      .createProduct;
+    const product = await createProduct(admin, 10, 2500);
     await shopper.client.AddToCart({ productId: product.id, quantity: 2 });
     gate.close();
     const order = (await shopper.client.Checkout({ input: { paymentToken, idempotencyKey: randomUUID() } })).checkout;

@@ -184,6 +184,13 @@ export async function startSystem(options: SystemOptions = {}) {
   }
 }
 
+/** A new product with a unique SKU, created through the gateway by an admin. */
+export async function createProduct(admin: ShopClient, stock: number, priceCents = 1000) {
+  const sku = `SKU-${randomBytes(4).toString('hex')}`;
+  const input = { sku, name: `Product ${sku}`, description: 'created by a test', priceCents, stock };
+  return (await admin.CreateProduct({ input })).createProduct;
+}
+
 export type System = Awaited<ReturnType<typeof startSystem>>;
 
 /** Runs `call` and returns the error codes it failed with (throws if it succeeded). */

@@ -1,11 +1,9 @@
-import { orderStatusChannel, type Caller, type OrderStatusMessage, type TokenService } from '@shop/kit';
+import { FINAL_ORDER_STATUSES, orderStatusChannel, type Caller, type OrderStatusMessage, type TokenService } from '@shop/kit';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { readVariables, REVISION_KEY, STATUS_KEY, type SubscriptionPlan } from './plan.js';
 import { ResultStream } from './stream.js';
-
-const FINAL_STATUSES = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED']);
 
 // The in-process read returns formatted errors; the socket protocol sends GraphQLErrors (with paths, codes).
 const asErrors = (errors: readonly GraphQLFormattedError[]) =>
@@ -115,7 +113,7 @@ class Group {
     this.revision = read.revision;
     this.latest = read.result;
     for (const stream of this.streams) stream.push(read.result);
-    if (FINAL_STATUSES.has(read.status)) {
+    if (FINAL_ORDER_STATUSES.has(read.status)) {
       for (const stream of this.streams) stream.end();
       this.dispose();
     }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -16,7 +15,8 @@ interface Connection {
 
 interface SubscriptionContext {
   connection?: Connection;
-  correlationId: string;
+  /** The operation as the client sent it, for a query or mutation passed on to the gateway. */
+  query: string;
 }
 
 const asResult = (error: unknown): ExecutionResult => {
@@ -32,6 +32,8 @@ const asResult = (error: unknown): ExecutionResult => {
 export function attachSubscriptionServer(options: {
   httpServer: http.Server;
   schema: GraphQLSchema;
+  /** The same parser token limit as HTTP requests. */
+  maxTokens: number;
   tokens: TokenService;
   hub: OrderStatusHub;
   readAs: FederatedRead;
@@ -45,7 +47,7 @@ export function attachSubscriptionServer(options: {
     let entry = documents.get(query);
     if (!entry) {
       try {
-        const document = parse(query, { maxTokens: 2000 });
+        const document = parse(query, { maxTokens: options.maxTokens });
         const errors = validate(options.schema, document);
         entry = errors.length ? errors : document;
       } catch (error) {
@@ -58,7 +60,6 @@ export function attachSubscriptionServer(options: {
   };
   const server = useServer<Record<string, unknown> | undefined>(
     {
-      schema: options.schema,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const caller = typeof header === 'string' ? await options.tokens.fromAuthorization(header) : null;
@@ -69,24 +70,19 @@ export function attachSubscriptionServer(options: {
         connections.set(ctx.extra.socket, { caller, authorization: String(header) });
         return true;
       },
+      // Returning the execution arguments here replaces graphql-ws's own parse, validate and context steps.
       onSubscribe: (ctx, _id, payload) => {
         const document = prepared(payload.query);
         if (!('kind' in document)) return document;
+        const connection = connections.get(ctx.extra.socket);
         return {
           schema: options.schema,
           document,
           operationName: payload.operationName ?? null,
           variableValues: payload.variables ?? null,
-          contextValue: {
-            ...(connections.get(ctx.extra.socket) ? { connection: connections.get(ctx.extra.socket)! } : {}),
-            correlationId: randomUUID(),
-          } satisfies SubscriptionContext,
+          contextValue: { ...(connection ? { connection } : {}), query: payload.query } satisfies SubscriptionContext,
         };
       },
-      context: (ctx): SubscriptionContext => ({
-        ...(connections.get(ctx.extra.socket) ? { connection: connections.get(ctx.extra.socket)! } : {}),
-        correlationId: randomUUID(),
-      }),
       subscribe: async (args: ExecutionArgs) => {
         const context = args.contextValue as SubscriptionContext;
         try {
@@ -99,9 +95,8 @@ export function attachSubscriptionServer(options: {
       },
       execute: async (args: ExecutionArgs) => {
         const context = args.contextValue as SubscriptionContext;
-        const { print } = await import('graphql');
         const response = await options.readAs(
-          print(args.document),
+          context.query,
           (args.variableValues ?? {}) as Record<string, unknown>,
           context.connection?.authorization ?? '',
         );

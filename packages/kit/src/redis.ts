@@ -3,6 +3,12 @@ import type { Logger } from 'pino';
 
 export { Redis };
 
+/** How every client here connects: give up a connection attempt after 2 s, retry every 0.2–2 s, forever. */
+export const redisReconnect = {
+  connectTimeout: 2000,
+  retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+};
+
 /**
  * A Redis client for caches: commands fail fast while disconnected (no offline queue, one retry),
  * so callers fall back to Postgres instead of waiting; it keeps reconnecting in the background.
@@ -11,9 +17,8 @@ export function createCacheRedis(url: string, log: Logger): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
+    ...redisReconnect,
     commandTimeout: 1000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   let healthy = true;
   redis.on('error', (error: Error) => {

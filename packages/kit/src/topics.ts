@@ -9,3 +9,6 @@ export interface OrderStatusMessage {
   revision: number;
   at: string;
 }
+
+/** Statuses an order never leaves: a status stream ends after one of these. */
+export const FINAL_ORDER_STATUSES: ReadonlySet<string> = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED']);

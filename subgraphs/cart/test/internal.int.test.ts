@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TokenService } from '@shop/kit';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
+import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
 import { loadCartEnv, startCartService } from '../src/index.js';
 
 const SNAPSHOT = 'query ($userId: ID!) { cartSnapshot(userId: $userId) { productId quantity updatedAt } }';
@@ -37,12 +37,8 @@ describe('internal cart API for the order service (real Postgres)', () => {
     await dropDatabases([databaseUrl]);
   });
 
-  const call = (query: string, variables: object, token: string | null = tokens.service): Promise<Reply> =>
-    fetch(service.server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    }).then((r) => r.json() as Promise<Reply>);
+  const call = (query: string, variables: object, token: string | null = tokens.service) =>
+    postGraphQL<Reply>(service.server.url, query, variables, token);
 
   /** Puts a line straight into the table (adding through the API would need the product subgraph). */
   const putLine = async (userId: string, productId: string, quantity: number, updatedAt: Date | null = null) => {

@@ -1,11 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, Redis, serveSubgraph, ServiceClient, TokenService } from '@shop/kit';
+import { createLogger, createOrm, migrate, Redis, redisReconnect, serveSubgraph, ServiceClient, TokenService } from '@shop/kit';
 import { Broker, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Checkout, Order, OrderItem, OrderStatusChange } from './modules/order/order.entity.js';
-import { subscriptionTopics } from './modules/order/order.resolver.js';
 import { OrderService } from './modules/order/order.service.js';
 import { handlePaymentEvent } from './modules/order/payment-events.handler.js';
 import { CartCalls, ServiceToken, StockCalls } from './modules/order/service-calls.js';
@@ -32,14 +31,13 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   const cart = new CartCalls(cartService, serviceToken, log);
   const stock = new StockCalls(productService, serviceToken, log);
 
-  const redisOptions = { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
+  const redisOptions = { ...redisReconnect, maxRetriesPerRequest: 1 };
   const pubsub = new RedisPubSub({
     publisher: new Redis(env.REDIS_URL, { ...redisOptions, enableOfflineQueue: false }),
     // Only used if someone subscribes on the subgraph itself; the gateway serves subscriptions.
     subscriber: new Redis(env.REDIS_URL, { ...redisOptions, lazyConnect: true }),
   });
   pubsub.getPublisher().on('error', (error: Error) => log.warn({ err: error }, 'redis unavailable for status announcements'));
-  subscriptionTopics.prefix = env.REDIS_KEY_PREFIX;
   const publisher = new StatusPublisher(pubsub, env.REDIS_KEY_PREFIX, log);
 
   const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });

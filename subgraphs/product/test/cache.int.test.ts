@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { countStatements } from '@shop/kit';
 import { removeExchange } from '@shop/messaging';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
+import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { OutboxMessage } from '@shop/messaging';
 import { Product } from '../src/modules/product/product.entity.js';
@@ -14,14 +14,8 @@ type Service = Awaited<ReturnType<typeof startProductService>>;
 
 const PRODUCTS = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id price { amountCents } } } }`;
 
-async function graphql(service: Service, query: string, variables: object, token?: string) {
-  const response = await fetch(service.server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data: Record<string, unknown> | null; errors?: unknown[] };
-}
+const graphql = (service: Service, query: string, variables: object, token?: string) =>
+  postGraphQL<{ data: Record<string, unknown> | null; errors?: unknown[] }>(service.server.url, query, variables, token ?? null);
 
 const counterValue = async (service: Service, name: 'hits' | 'misses' | 'errors') =>
   (await service.counters[name].get()).values.reduce((sum, v) => sum + v.value, 0);

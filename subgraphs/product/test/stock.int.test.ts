@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TokenService } from '@shop/kit';
 import { removeExchange } from '@shop/messaging';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
+import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 import { StockReservation } from '../src/modules/stock/stock-reservation.entity.js';
@@ -45,12 +45,8 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
     await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
   });
 
-  const call = (query: string, variables: object, token: string | null = tokens.service): Promise<Reply> =>
-    fetch(service.server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    }).then((r) => r.json() as Promise<Reply>);
+  const call = (query: string, variables: object, token: string | null = tokens.service) =>
+    postGraphQL<Reply>(service.server.url, query, variables, token);
 
   const newProduct = async (stock: number) => {
     const em = service.orm.em.fork();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { removeExchange } from '@shop/messaging';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
+import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
 import { loadUserEnv, startUserService } from '../src/index.js';
 import { User } from '../src/modules/user/user.entity.js';
 import { Session } from '../src/modules/user/session.entity.js';
@@ -23,17 +23,11 @@ describe('user subgraph (real Postgres)', () => {
     await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
   });
 
-  async function call(query: string, variables: object) {
-    const response = await fetch(service.server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as {
+  const call = (query: string, variables: object) =>
+    postGraphQL<{
       data: Record<string, { refreshToken: string }> | null;
       errors?: Array<{ extensions: { code: string } }>;
-    };
-  }
+    }>(service.server.url, query, variables);
 
   it('stores an Argon2id hash, never the password', async () => {
     await call(REGISTER, { input: { email: 'hash@example.com', password: 'plain-text-secret', name: 'Hash' } });

@@ -86,3 +86,13 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** POSTs one GraphQL operation to a service, as the holder of `token` (anonymous without), and returns the parsed body. */
+export async function postGraphQL<T>(url: string, query: string, variables: object = {}, token: string | null = null): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as T;
+}

@@ -4,8 +4,6 @@ import { AppError } from '@shop/kit';
 export const ORDER_STATUSES = ['PENDING', 'PAID', 'CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED']);
-
 /** The only moves an order can make; nothing leaves a final state. */
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING: ['PAID', 'PAYMENT_FAILED', 'CANCELLED'],

@@ -1,10 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { orderStatusChannel, type OrderStatusMessage } from '@shop/kit';
+import type { OrderStatusMessage } from '@shop/kit';
 import type { OrderContext } from '../../context.js';
 import { CheckoutInput, OrderConnection, OrderType, OrderUser } from './order.type.js';
-
-/** Set once at start-up: the Redis key prefix the status channels live under. */
-export const subscriptionTopics = { prefix: 'shop:' };
 
 @Resolver(() => OrderUser)
 export class OrderUserResolver {
@@ -49,7 +46,7 @@ export class OrderResolver {
   // here so it is part of the supergraph, the API schema and the SDK.
   @Subscription(() => OrderType, {
     description: 'The order now, then again after every status change until a final one (owner or ADMIN). Subscribe at the gateway.',
-    topics: ({ args }) => orderStatusChannel(subscriptionTopics.prefix, String((args as { orderId: string }).orderId)),
+    topics: ({ args, context }) => (context as OrderContext).orders.channel(String((args as { orderId: string }).orderId)),
   })
   async orderStatusChanged(
     @Root() message: OrderStatusMessage,

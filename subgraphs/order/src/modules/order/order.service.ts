@@ -174,14 +174,14 @@ export class OrderService {
     }
     const history = view.statusHistory.slice(0, revision);
     const last = history.at(-1)!;
-    const final = last.status === 'PAYMENT_FAILED' || last.status === 'CANCELLED';
+    const failed = last.status === 'PAYMENT_FAILED' || last.status === 'CANCELLED';
     return {
       ...view,
       status: last.status,
       statusHistory: history,
       revision,
       updatedAt: last.at,
-      failureReason: final ? view.failureReason : null,
+      failureReason: failed ? view.failureReason : null,
     };
   }
 
@@ -241,6 +241,11 @@ export class OrderService {
       this.deps.nudge();
     }
     return (await this.views([order ?? (await this.em.findOneOrFail(Order, { id }))]))[0]!;
+  }
+
+  /** The Redis channel on which this order's status changes are announced. */
+  channel(orderId: string): string {
+    return this.deps.publisher.channel(orderId);
   }
 
   /** Entity references (`_entities`): the caller's own orders only (an ADMIN's: any), null for the rest. */
