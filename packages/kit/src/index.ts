@@ -19,3 +19,4 @@ export * from './polling-loop.js';
 export * from './health-server.js';
 export * from './service-client.js';
 export * from './topics.js';
+export * from './dev-keys.js';
