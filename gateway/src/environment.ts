@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { commonEnv, loadEnv, port, redisUrl, requireInProduction } from '@shop/kit';
+import { commonEnv, internalKeysEnv, loadEnv, port, redisUrl, requireInProduction, userKeysEnv } from '@shop/kit';
 import { z } from 'zod';
 
 const subgraphUrl = z.url({ protocol: /^https?$/ }).optional();
@@ -22,7 +22,10 @@ export const gatewayEnvSchema = z
     SUBSCRIPTION_RESYNC_MS: z.coerce.number().int().min(100).default(10_000),
   })
   .and(commonEnv)
-  .transform(requireInProduction())
+  .and(userKeysEnv)
+  // The gateway holds only its own credential: it can reach the subgraphs, but not act as a service or sign a user token.
+  .and(internalKeysEnv.pick({ GATEWAY_TOKEN_SECRET: true }))
+  .transform(requireInProduction(['GATEWAY_TOKEN_SECRET']))
   .transform((env) => ({
     ...env,
     // PORT wins over GATEWAY_PORT, as platforms that inject PORT expect.

@@ -7,7 +7,16 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { buildSchema, GraphQLError } from 'graphql';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
-import { createLogger, CORRELATION_HEADER, Redis, redisReconnect, startHttpService, TokenService } from '@shop/kit';
+import {
+  createLogger,
+  CORRELATION_HEADER,
+  GatewayCredentials,
+  INTERNAL_CREDENTIAL_HEADER,
+  Redis,
+  redisReconnect,
+  startHttpService,
+  UserTokenVerifier,
+} from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
 import { OrderStatusHub, type FederatedRead } from './subscriptions/order-status-hub.js';
 import { attachSubscriptionServer } from './subscriptions/ws-server.js';
@@ -17,11 +26,15 @@ export interface GatewayContext extends BaseContext {
   correlationId: string;
 }
 
-/** Passes the caller's token and the correlation id on to every subgraph request; an unreachable subgraph is SERVICE_UNAVAILABLE. */
+/**
+ * Passes the caller's token and the correlation id on to every subgraph request, with the gateway's own credential
+ * (subgraphs answer nothing without it); an unreachable subgraph is SERVICE_UNAVAILABLE.
+ */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly serviceName: string,
     private readonly log: Logger,
+    private readonly credentials: GatewayCredentials,
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
   ) {
     super(config);
@@ -39,8 +52,9 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!request.http) return;
+    request.http.headers.set(INTERNAL_CREDENTIAL_HEADER, await this.credentials.get());
     if (context.authorization) request.http.headers.set('authorization', context.authorization);
     if (context.correlationId) request.http.headers.set(CORRELATION_HEADER, context.correlationId);
   }
@@ -55,6 +69,7 @@ export async function startGateway(env: GatewayEnv) {
   const log = createLogger('gateway', env.LOG_LEVEL);
   const supergraphSdl = await readFile(env.SUPERGRAPH_PATH, 'utf8');
   const subgraphUrls: Record<string, string> = {};
+  const credentials = new GatewayCredentials(env.GATEWAY_TOKEN_SECRET);
   const gateway = new ApolloGateway({
     // The committed supergraph: no runtime introspection of subgraphs.
     supergraphSdl,
@@ -63,7 +78,7 @@ export async function startGateway(env: GatewayEnv) {
       const target = env.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
       subgraphUrls[name] = target;
-      return new ForwardingDataSource(name, log, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS) });
+      return new ForwardingDataSource(name, log, credentials, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS) });
     },
   });
   const server = await startHttpService<GatewayContext>({
@@ -101,8 +116,8 @@ export async function startGateway(env: GatewayEnv) {
     publisher: new Redis(env.REDIS_URL, { ...redisReconnect, lazyConnect: true }),
     subscriber: new Redis(env.REDIS_URL, redisReconnect),
   });
-  const tokens = new TokenService(env);
-  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, tokens, readAs, log, env.SUBSCRIPTION_RESYNC_MS);
+  const tokens = UserTokenVerifier.fromEnv(env);
+  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, readAs, log, env.SUBSCRIPTION_RESYNC_MS);
   const subscriptions = attachSubscriptionServer({
     httpServer: server.httpServer,
     schema: apiSchema,

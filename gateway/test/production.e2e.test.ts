@@ -16,8 +16,8 @@ describe('gateway in production mode', () => {
         PRODUCT_URL: dead,
         CART_URL: dead,
         ORDER_URL: dead,
-        // Production refuses to start without a signing secret (the gateway verifies subscription tokens).
-        JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+        // Production refuses to start without its credential for the subgraphs.
+        GATEWAY_TOKEN_SECRET: 'a-production-secret-of-at-least-32-characters',
       }),
     );
   });
@@ -28,8 +28,8 @@ describe('gateway in production mode', () => {
   const post = (query: string) =>
     fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
 
-  it('will not start without a signing secret', () => {
-    assert.throws(() => loadGatewayEnv({ NODE_ENV: 'production' }), /JWT_SECRET: required in production/);
+  it('will not start without its credential for the subgraphs', () => {
+    assert.throws(() => loadGatewayEnv({ NODE_ENV: 'production', KEYS_DIR: '/nonexistent' }), /GATEWAY_TOKEN_SECRET: required in production/);
   });
 
   it('refuses introspection and serves no Sandbox', async () => {

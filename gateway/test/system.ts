@@ -50,14 +50,7 @@ export async function startSystem(options: SystemOptions = {}) {
       `notification.${queueSuffix}`,
     ]).catch(() => undefined);
   };
-  const env = { ...TEST_ENV, RABBITMQ_URL: rabbitmqUrl };
-  const productEnv = loadProductEnv({
-    ...env,
-    PRODUCT_PORT: '0',
-    PRODUCT_DATABASE_URL: databases.product,
-    REDIS_KEY_PREFIX: redisKeyPrefix,
-    ...options.productEnv,
-  });
+  const env: NodeJS.ProcessEnv = { ...TEST_ENV, RABBITMQ_URL: rabbitmqUrl };
   const paymentEnv = loadPaymentEnv({
     ...env,
     PAYMENT_PORT: '0',
@@ -72,6 +65,15 @@ export async function startSystem(options: SystemOptions = {}) {
   try {
     const user = await startUserService(loadUserEnv({ ...env, USER_PORT: '0', USER_DATABASE_URL: databases.user }), { prepare: true });
     closers.set('user', user.close);
+    // From here on, services find the user service's public keys the way they do when deployed: its JWKS over HTTP.
+    Object.assign(env, { USER_JWKS: '', USER_JWKS_URL: user.jwksUrl });
+    const productEnv = loadProductEnv({
+      ...env,
+      PRODUCT_PORT: '0',
+      PRODUCT_DATABASE_URL: databases.product,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
+      ...options.productEnv,
+    });
     let product = await startProductService(productEnv, { prepare: true });
     closers.set('product', product.close);
     const productUrl = product.server.url;

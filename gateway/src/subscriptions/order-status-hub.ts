@@ -1,4 +1,4 @@
-import { FINAL_ORDER_STATUSES, orderStatusChannel, type Caller, type OrderStatusMessage, type TokenService } from '@shop/kit';
+import { FINAL_ORDER_STATUSES, orderStatusChannel, type Caller, type OrderStatusMessage } from '@shop/kit';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -37,23 +37,25 @@ class Group {
   private resync = true;
   private running = false;
   private disposed = false;
-  private token?: { value: Promise<string>; renewAt: number };
+  /** Each subscriber's own `Authorization`; reads use the one that lasts longest (sockets close when theirs expires). */
+  private readonly tokens = new Map<ResultStream<ExecutionResult>, { authorization: string; expiresAt: number }>();
 
   constructor(
     readonly key: string,
     readonly plan: SubscriptionPlan,
-    private readonly caller: Caller,
     private readonly hub: OrderStatusHub,
   ) {}
 
-  join(stream: ResultStream<ExecutionResult>): void {
+  join(stream: ResultStream<ExecutionResult>, caller: Caller, authorization: string): void {
     this.streams.add(stream);
+    this.tokens.set(stream, { authorization, expiresAt: caller.expiresAt ?? Number.MAX_SAFE_INTEGER });
     // The current state first: a late joiner gets what the group last delivered, then every change after it.
     if (this.latest) stream.push(this.latest);
   }
 
   leave(stream: ResultStream<ExecutionResult>): void {
     this.streams.delete(stream);
+    this.tokens.delete(stream);
     if (this.streams.size === 0) this.dispose();
   }
 
@@ -92,7 +94,7 @@ class Group {
   }
 
   private async read(revision: number | null): Promise<Read | null> {
-    const response = await this.hub.readAs(this.plan.query, readVariables(this.plan, revision), await this.authorization());
+    const response = await this.hub.readAs(this.plan.query, readVariables(this.plan, revision), this.authorization());
     const order = response.data?.[this.plan.responseKey] as Record<string, unknown> | null | undefined;
     if (!order) {
       // Refused (not the caller's order), unknown, or the order subgraph is unreachable: the client is told why.
@@ -127,15 +129,11 @@ class Group {
     this.dispose();
   }
 
-  /** Reads run as the subscriber (same user, same role) with a short-lived token, so they never outlive a long wait. */
-  private authorization(): Promise<string> {
-    if (!this.token || Date.now() > this.token.renewAt) {
-      this.token = {
-        value: this.hub.tokens.issue(this.caller, 300).then((token) => `Bearer ${token}`),
-        renewAt: Date.now() + 120_000,
-      };
-    }
-    return this.token.value;
+  /** Reads run as the subscribers themselves, with their own tokens: the gateway cannot mint one. */
+  private authorization(): string {
+    let best: { authorization: string; expiresAt: number } | undefined;
+    for (const token of this.tokens.values()) if (!best || token.expiresAt > best.expiresAt) best = token;
+    return best?.authorization ?? '';
   }
 
   private dispose(): void {
@@ -159,7 +157,6 @@ export class OrderStatusHub {
   constructor(
     private readonly pubsub: RedisPubSub,
     private readonly prefix: string,
-    readonly tokens: TokenService,
     readonly readAs: FederatedRead,
     readonly log: Logger,
     resyncMs: number,
@@ -182,17 +179,17 @@ export class OrderStatusHub {
     return { groups: this.groups.size, channels: this.channels.size };
   }
 
-  async subscribe(plan: SubscriptionPlan, caller: Caller): Promise<AsyncIterableIterator<ExecutionResult>> {
+  async subscribe(plan: SubscriptionPlan, caller: Caller, authorization: string): Promise<AsyncIterableIterator<ExecutionResult>> {
     const key = `${plan.orderId}\n${caller.userId}\n${caller.role}\n${plan.selectionKey}`;
     let group = this.groups.get(key);
     const created = !group;
     if (!group) {
-      group = new Group(key, plan, caller, this);
+      group = new Group(key, plan, this);
       this.groups.set(key, group);
     }
     const joined = group;
     const stream = new ResultStream<ExecutionResult>(() => joined.leave(stream));
-    group.join(stream);
+    group.join(stream, caller, authorization);
     if (created) {
       await this.watch(plan.orderId, group);
       group.kick();

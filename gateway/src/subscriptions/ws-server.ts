@@ -4,7 +4,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, type Caller, type TokenService } from '@shop/kit';
+import { AppError, type Caller, type UserTokenVerifier } from '@shop/kit';
 import type { FederatedRead, OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
 
@@ -34,7 +34,7 @@ export function attachSubscriptionServer(options: {
   schema: GraphQLSchema;
   /** The same parser token limit as HTTP requests. */
   maxTokens: number;
-  tokens: TokenService;
+  tokens: UserTokenVerifier;
   hub: OrderStatusHub;
   readAs: FederatedRead;
   log: Logger;
@@ -88,7 +88,7 @@ export function attachSubscriptionServer(options: {
         try {
           if (!context.connection) throw new AppError('UNAUTHENTICATED', 'Sign in to do this');
           const plan = planOrderSubscription(args.document, args.operationName, args.variableValues as Record<string, unknown>);
-          return await options.hub.subscribe(plan, context.connection.caller);
+          return await options.hub.subscribe(plan, context.connection.caller, context.connection.authorization);
         } catch (error) {
           return asResult(error);
         }

@@ -1,54 +1,129 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { TokenService, requireAdmin, requireCaller } from './auth.js';
+import { SignJWT, importJWK } from 'jose';
+import { generateSigningKey, publicJwk, requireAdmin, requireCaller, requireService, UserTokenIssuer, UserTokenVerifier } from './auth.js';
 import type { AppError } from './errors.js';
 
-const config = { JWT_SECRET: 'x'.repeat(40), JWT_ISSUER: 'shop-user', JWT_AUDIENCE: 'shop' };
-const tokens = new TokenService(config);
+const audience = { JWT_ISSUER: 'shop-user', JWT_AUDIENCE: 'shop' };
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const claims = { userId: 'u1', role: 'ADMIN' as const, sessionId: 's1' };
+const now = () => Math.floor(Date.now() / 1000);
 
-describe('TokenService', () => {
-  it('verifies a token it issued', async () => {
-    const token = await tokens.issue({ userId: 'u1', role: 'ADMIN' }, 60);
-    assert.deepEqual(await tokens.verify(token), { userId: 'u1', role: 'ADMIN' });
-    assert.deepEqual(await tokens.fromAuthorization(`Bearer ${token}`), { userId: 'u1', role: 'ADMIN' });
+/** Serves whatever JWKS `current` holds, counting fetches. */
+async function jwksServer(initial: object) {
+  let current = initial;
+  let fetches = 0;
+  const server = http.createServer((_req, res) => {
+    fetches += 1;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(current));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+    set: (jwks: object) => void (current = jwks),
+    get fetches() {
+      return fetches;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('user tokens', () => {
+  it('are EdDSA-signed by the issuer and verified with its public keys only', async () => {
+    const issuer = await UserTokenIssuer.create(generateSigningKey(), [], audience);
+    assert.ok(issuer.jwks.keys.every((k) => !('d' in k)), 'the JWKS holds no private part');
+    const token = await issuer.issue(claims, 60);
+    const verifier = new UserTokenVerifier((await import('jose')).createLocalJWKSet(issuer.jwks), audience);
+    const caller = await verifier.verify(token);
+    assert.equal(caller?.userId, 'u1');
+    assert.equal(caller?.role, 'ADMIN');
+    assert.equal(caller?.sessionId, 's1');
+    assert.ok(caller?.expiresAt && caller.expiresAt > now());
+    assert.equal((await verifier.fromAuthorization(`Bearer ${token}`))?.userId, 'u1');
   });
 
-  it('treats garbage, expired, foreign and unsigned tokens as anonymous', async () => {
-    const expired = await tokens.issue({ userId: 'u1', role: 'CUSTOMER' }, -10);
-    const otherKey = await new TokenService({ ...config, JWT_SECRET: 'y'.repeat(40) }).issue({ userId: 'u1', role: 'ADMIN' }, 60);
-    const otherAudience = await new TokenService({ ...config, JWT_AUDIENCE: 'elsewhere' }).issue({ userId: 'u1', role: 'ADMIN' }, 60);
-    const now = Math.floor(Date.now() / 1000);
-    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'u1', role: 'ADMIN', iss: 'shop-user', aud: 'shop', iat: now, exp: now + 60 })}.`;
-    for (const token of ['garbage', 'a.b.c', expired, otherKey, otherAudience, unsigned]) {
-      assert.equal(await tokens.verify(token), null, token);
-    }
-    assert.equal(await tokens.fromAuthorization('Basic abc'), null);
-    assert.equal(await tokens.fromAuthorization(undefined), null);
+  it('refuses HS256 with any secret, alg none, another key, expired, wrong iss/aud, SERVICE role and missing session', async () => {
+    const key = generateSigningKey();
+    const issuer = await UserTokenIssuer.create(key, [], audience);
+    const verifier = issuer.verifier();
+    const payload = { sub: 'u1', role: 'ADMIN', sid: 's1', iss: 'shop-user', aud: 'shop', iat: now(), exp: now() + 60 };
+    const hs256 = (secret: string) =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: issuer.kid }).sign(new TextEncoder().encode(secret));
+    const signed = async (body: object, signingKey = key) =>
+      new SignJWT(body as never)
+        .setProtectedHeader({ alg: 'EdDSA', kid: signingKey.kid! })
+        .sign(await importJWK(signingKey, 'EdDSA'));
+    const refused = {
+      garbage: 'garbage',
+      dots: 'a.b.c',
+      // The classic confusion attacks: the public key (or anything) used as an HMAC secret.
+      hs256PublicKey: await hs256(JSON.stringify(publicJwk(key))),
+      hs256X: await hs256(key.x!),
+      hs256Dev: await hs256('dev-only-jwt-secret-change-me-0123456789abcdef'),
+      none: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`,
+      otherKey: await (await UserTokenIssuer.create(generateSigningKey(), [], audience)).issue(claims, 60),
+      expired: await issuer.issue(claims, -10),
+      wrongIssuer: await (await UserTokenIssuer.create(key, [], { ...audience, JWT_ISSUER: 'evil' })).issue(claims, 60),
+      wrongAudience: await (await UserTokenIssuer.create(key, [], { ...audience, JWT_AUDIENCE: 'elsewhere' })).issue(claims, 60),
+      serviceRole: await signed({ ...payload, role: 'SERVICE' }),
+      noSession: await signed({ ...payload, sid: undefined }),
+    };
+    for (const [name, token] of Object.entries(refused)) assert.equal(await verifier.verify(token), null, name);
+    assert.ok(await verifier.verify(await signed(payload)), 'the same claims, properly signed, do verify');
+    assert.equal(await verifier.fromAuthorization('Basic abc'), null);
+    assert.equal(await verifier.fromAuthorization(undefined), null);
   });
 
   it('refuses a token whose payload was edited', async () => {
-    const token = await tokens.issue({ userId: 'u1', role: 'CUSTOMER' }, 60);
+    const issuer = await UserTokenIssuer.create(generateSigningKey(), [], audience);
+    const token = await issuer.issue({ ...claims, role: 'CUSTOMER' }, 60);
     const [header, , signature] = token.split('.');
-    const forged = `${header}.${b64({ sub: 'u1', role: 'ADMIN', iss: 'shop-user', aud: 'shop', iat: 1, exp: 9_999_999_999 })}.${signature}`;
-    assert.equal(await tokens.verify(forged), null);
+    const forged = `${header}.${b64({ sub: 'u1', role: 'ADMIN', sid: 's1', iss: 'shop-user', aud: 'shop', iat: 1, exp: 9_999_999_999 })}.${signature}`;
+    assert.equal(await issuer.verifier().verify(forged), null);
+  });
+
+  it('rotates by kid: a verifier fetches the JWKS again for a new key, and the previous key works until removed', async () => {
+    const oldKey = generateSigningKey();
+    const newKey = generateSigningKey();
+    const before = await UserTokenIssuer.create(oldKey, [], audience);
+    const jwks = await jwksServer(before.jwks);
+    try {
+      const verifier = UserTokenVerifier.fromEnv({ ...audience, USER_JWKS_URL: jwks.url }, 50);
+      const oldToken = await before.issue(claims, 60);
+      assert.ok(await verifier.verify(oldToken));
+      assert.ok(await verifier.verify(oldToken));
+      assert.equal(jwks.fetches, 1, 'keys are cached');
+      const after = await UserTokenIssuer.create(newKey, [publicJwk(oldKey)], audience);
+      assert.deepEqual(
+        after.jwks.keys.map((k) => k.kid),
+        [newKey.kid, oldKey.kid],
+      );
+      jwks.set(after.jwks);
+      await new Promise((resolve) => setTimeout(resolve, 60)); // past the refetch cool-down set above
+      assert.ok(await verifier.verify(await after.issue(claims, 60)), 'a token with the new kid verifies after a refetch');
+      assert.equal(jwks.fetches, 2);
+      assert.ok(await verifier.verify(oldToken), 'the previous key is still published');
+    } finally {
+      await jwks.close();
+    }
+  });
+
+  it('treats an unreachable JWKS endpoint as "not verified", not as a crash', async () => {
+    const issuer = await UserTokenIssuer.create(generateSigningKey(), [], audience);
+    const verifier = UserTokenVerifier.fromEnv({ ...audience, USER_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json' });
+    assert.equal(await verifier.verify(await issuer.issue(claims, 60)), null);
   });
 });
 
 describe('role guards', () => {
-  it('sends anonymous callers UNAUTHENTICATED and customers FORBIDDEN', () => {
-    assert.throws(
-      () => requireCaller(null),
-      (e: AppError) => e.extensions.code === 'UNAUTHENTICATED',
-    );
-    assert.throws(
-      () => requireAdmin(null),
-      (e: AppError) => e.extensions.code === 'UNAUTHENTICATED',
-    );
-    assert.throws(
-      () => requireAdmin({ userId: 'u', role: 'CUSTOMER' }),
-      (e: AppError) => e.extensions.code === 'FORBIDDEN',
-    );
+  it('sends anonymous callers UNAUTHENTICATED and the wrong role FORBIDDEN', () => {
+    const code = (expected: string) => (e: AppError) => e.extensions.code === expected;
+    assert.throws(() => requireCaller(null), code('UNAUTHENTICATED'));
+    assert.throws(() => requireAdmin(null), code('UNAUTHENTICATED'));
+    assert.throws(() => requireAdmin({ userId: 'u', role: 'CUSTOMER' }), code('FORBIDDEN'));
+    assert.throws(() => requireService({ userId: 'u', role: 'ADMIN' }), code('FORBIDDEN'));
     assert.equal(requireAdmin({ userId: 'u', role: 'ADMIN' }).userId, 'u');
   });
 });

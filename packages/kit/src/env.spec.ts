@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { commonEnv, EnvironmentError, loadEnv, port, postgresUrl, requireInProduction } from './env.js';
+import { commonEnv, EnvironmentError, internalKeysEnv, loadEnv, port, postgresUrl, requireInProduction } from './env.js';
 
 const schema = z
   .object({ SOME_PORT: port(4001), SOME_DATABASE_URL: postgresUrl('shop_x') })
   .and(commonEnv)
-  .transform(requireInProduction());
+  .and(internalKeysEnv)
+  .transform(requireInProduction(['GATEWAY_TOKEN_SECRET']));
 
 describe('loadEnv', () => {
   it('applies documented defaults', () => {
@@ -14,23 +15,27 @@ describe('loadEnv', () => {
     assert.equal(env.SOME_PORT, 4001);
     assert.equal(env.SOME_DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/shop_x');
     assert.equal(env.NODE_ENV, 'development');
-    assert.ok(env.JWT_SECRET.length >= 32);
+    // A development secret, made once under var/keys (KEYS_DIR), never a value from the source.
+    assert.ok(env.GATEWAY_TOKEN_SECRET.length >= 32);
+    assert.equal(loadEnv(schema, {}).GATEWAY_TOKEN_SECRET, env.GATEWAY_TOKEN_SECRET);
   });
 
   it('names every bad variable at once', () => {
     try {
-      loadEnv(schema, { SOME_PORT: 'eighty', SOME_DATABASE_URL: 'mysql://x/y', LOG_LEVEL: 'loud', JWT_SECRET: 'short' });
+      loadEnv(schema, { SOME_PORT: 'eighty', SOME_DATABASE_URL: 'mysql://x/y', LOG_LEVEL: 'loud', GATEWAY_TOKEN_SECRET: 'short' });
       assert.fail('expected an error');
     } catch (error) {
       assert.ok(error instanceof EnvironmentError);
       const names = error.problems.map((p) => p.split(':')[0]);
-      for (const name of ['SOME_PORT', 'SOME_DATABASE_URL', 'LOG_LEVEL', 'JWT_SECRET'])
+      for (const name of ['SOME_PORT', 'SOME_DATABASE_URL', 'LOG_LEVEL', 'GATEWAY_TOKEN_SECRET'])
         assert.ok(names.includes(name), `${name} in ${names}`);
     }
   });
 
-  it('requires JWT_SECRET in production', () => {
-    assert.throws(() => loadEnv(schema, { NODE_ENV: 'production' }), /JWT_SECRET: required in production/);
-    assert.equal(loadEnv(schema, { NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).JWT_SECRET, 's'.repeat(32));
+  it('requires the secrets in production, and two different ones', () => {
+    assert.throws(() => loadEnv(schema, { NODE_ENV: 'production' }), /GATEWAY_TOKEN_SECRET: required in production/);
+    const production = { NODE_ENV: 'production', GATEWAY_TOKEN_SECRET: 's'.repeat(32) };
+    assert.equal(loadEnv(schema, production).GATEWAY_TOKEN_SECRET, 's'.repeat(32));
+    assert.throws(() => loadEnv(schema, { ...production, SERVICE_TOKEN_SECRET: 's'.repeat(32) }), /must differ/);
   });
 });

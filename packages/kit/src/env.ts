@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { devSecret } from './dev-keys.js';
 
 export class EnvironmentError extends Error {
   constructor(readonly problems: string[]) {
@@ -30,32 +31,62 @@ export const redisUrl = z.url({ protocol: /^rediss?$/ }).default('redis://127.0.
 export const rabbitmqUrl = z.url({ protocol: /^amqps?$/ }).default('amqp://guest:guest@127.0.0.1:5672');
 export const eventsExchange = z.string().min(1).default('shop.events');
 
-const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
-
 /** Variables every service reads. Finish a service's schema with `.transform(requireInProduction([...]))`. */
 export const commonEnv = z.object({
   NODE_ENV: nodeEnv,
   LOG_LEVEL: logLevel,
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().min(1).default('shop-user'),
   JWT_AUDIENCE: z.string().min(1).default('shop'),
 });
 
+const secret = z.string().min(32, 'must be at least 32 characters').optional();
+const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+/** How a service that verifies user tokens finds the user service's public keys. */
+export const userKeysEnv = z.object({
+  USER_JWKS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4001/.well-known/jwks.json'),
+  USER_JWKS: z.preprocess(blankAsUnset, z.string().optional()),
+});
+
+/** The internal credentials: the gateway's (every subgraph checks it) and the services' own (never the gateway's). */
+export const internalKeysEnv = z.object({
+  GATEWAY_TOKEN_SECRET: secret,
+  SERVICE_TOKEN_SECRET: secret,
+});
+
 type CommonInput = z.infer<typeof commonEnv>;
 
+// Outside production these come from var/keys (made on first start), so a development machine needs no setup.
+const DEV_SECRETS: Record<string, string> = {
+  GATEWAY_TOKEN_SECRET: 'gateway-token-secret',
+  SERVICE_TOKEN_SECRET: 'service-token-secret',
+};
+
+type Settled<T, N extends string> = Omit<T, N> & { [K in N & keyof T]-?: NonNullable<T[K]> };
+
 /**
- * One final step, so every variable production requires is reported together: JWT_SECRET plus `names`.
- * Outside production, JWT_SECRET falls back to a development-only value.
+ * One final step, so every variable production requires is reported together. Outside production, the internal
+ * secrets among `names` fall back to development keys under var/keys; anything else keeps its own default.
  */
 export function requireInProduction<const N extends string>(names: readonly N[] = []) {
-  return <T extends CommonInput & Partial<Record<N, unknown>>>(env: T, ctx: z.RefinementCtx) => {
+  return <T extends CommonInput & Partial<Record<N, unknown>>>(env: T, ctx: z.RefinementCtx): Settled<T, N> => {
+    const values = env as Record<string, unknown>;
     if (env.NODE_ENV === 'production') {
-      const missing = (['JWT_SECRET', ...names] as string[]).filter((name) => !(env as Record<string, unknown>)[name]);
+      const missing = (names as readonly string[]).filter((name) => !values[name]);
       for (const name of missing) ctx.addIssue({ code: 'custom', path: [name], message: 'required in production' });
       if (missing.length) return z.NEVER;
     }
-    return { ...env, JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET };
+    const settled: Record<string, unknown> = { ...values };
+    for (const name of names) {
+      const file = DEV_SECRETS[name];
+      if (!settled[name] && file) settled[name] = devSecret(file);
+    }
+    if (settled.GATEWAY_TOKEN_SECRET && settled.GATEWAY_TOKEN_SECRET === settled.SERVICE_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN_SECRET'], message: 'must differ from GATEWAY_TOKEN_SECRET' });
+      return z.NEVER;
+    }
+    return settled as Settled<T, N>;
   };
 }
 
-export type CommonEnv = CommonInput & { JWT_SECRET: string };
+export type CommonEnv = CommonInput;

@@ -90,6 +90,11 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra routes (metrics, etc.) mounted before /graphql. */
   routes?: (app: express.Express) => void;
+  /**
+   * Runs before GraphQL on every /graphql request; false refuses it with 401 and no data. Health, readiness and
+   * `routes` stay open.
+   */
+  admit?: (req: Request) => Promise<boolean>;
 }
 
 export interface RunningService {
@@ -131,6 +136,20 @@ export async function startHttpService<TContext extends BaseContext>(
     res.status(result.ready ? 200 : 503).json({ service: options.name, ...result });
   });
   options.routes?.(app);
+  const admit = options.admit;
+  if (admit) {
+    app.use('/graphql', (req, res, next) => {
+      admit(req).then(
+        (admitted) => {
+          if (admitted) return next();
+          res.status(401).json({
+            errors: [{ message: 'This service answers only the gateway and our own services', extensions: { code: 'UNAUTHENTICATED' } }],
+          });
+        },
+        (error: unknown) => next(error),
+      );
+    });
+  }
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

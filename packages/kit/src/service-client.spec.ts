@@ -4,14 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { AppError } from './errors.js';
 import { createLogger } from './logger.js';
+import { INTERNAL_CREDENTIAL_HEADER, InternalTrust, ServiceCredentials } from './internal-auth.js';
 import { ServiceClient } from './service-client.js';
+
+const SERVICE_SECRET = 's'.repeat(40);
 
 describe('ServiceClient', () => {
   let mode: 'ok' | 'graphql-error' | 'fail' | 'slow' = 'ok';
   let hits = 0;
   let url: string;
-  const server = http.createServer((_req, res) => {
+  let credential: string | string[] | undefined;
+  const server = http.createServer((req, res) => {
     hits += 1;
+    credential = req.headers[INTERNAL_CREDENTIAL_HEADER];
     if (mode === 'fail') return void res.writeHead(503).end('down');
     if (mode === 'slow') return void setTimeout(() => res.writeHead(200).end('{"data":{}}'), 500);
     const body =
@@ -31,6 +36,7 @@ describe('ServiceClient', () => {
     new ServiceClient({
       name: 'product',
       url,
+      credentials: new ServiceCredentials(SERVICE_SECRET, 'cart'),
       log: createLogger('test', 'silent'),
       timeoutMs: 100,
       retries: 1,
@@ -39,6 +45,16 @@ describe('ServiceClient', () => {
     });
   const context = { correlationId: 'c-1', idempotent: true };
   const unavailable = (e: AppError) => e.extensions.code === 'SERVICE_UNAVAILABLE';
+
+  it('presents a credential made for the callee, which the callee takes as the calling service', async () => {
+    mode = 'ok';
+    const c = client();
+    await c.request('{ ping }', {}, context);
+    const keys = { GATEWAY_TOKEN_SECRET: 'g'.repeat(40), SERVICE_TOKEN_SECRET: SERVICE_SECRET };
+    assert.deepEqual(await new InternalTrust('product', keys).verify(credential), { kind: 'service', service: 'cart' });
+    assert.equal(await new InternalTrust('order', keys).verify(credential), null, 'a credential for product does not open order');
+    c.shutdown();
+  });
 
   it('hands back answers with errors without counting them as failures', async () => {
     mode = 'graphql-error';

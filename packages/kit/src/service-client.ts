@@ -1,11 +1,14 @@
 import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import { AppError } from './errors.js';
+import { INTERNAL_CREDENTIAL_HEADER, type ServiceCredentials } from './internal-auth.js';
 import { CORRELATION_HEADER } from './server.js';
 
 export interface ServiceClientOptions {
-  /** The service called, for messages and logs. */
+  /** The service called, for messages and logs; its credential is made for this name. */
   name: string;
+  /** This service's own credentials: every call carries one made for the callee. */
+  credentials: ServiceCredentials;
   url: string;
   log: Logger;
   timeoutMs: number;
@@ -56,14 +59,14 @@ export class ServiceClient {
   async request<T>(
     query: string,
     variables: object,
-    context: { correlationId: string; token?: string; idempotent: boolean },
+    context: { correlationId: string; idempotent: boolean },
   ): Promise<GraphQLReply<T>> {
     const call: Call = {
       body: JSON.stringify({ query, variables }),
       headers: {
         'content-type': 'application/json',
         [CORRELATION_HEADER]: context.correlationId,
-        ...(context.token ? { authorization: `Bearer ${context.token}` } : {}),
+        [INTERNAL_CREDENTIAL_HEADER]: await this.options.credentials.for(this.options.name),
       },
     };
     const attempts = 1 + (context.idempotent ? (this.options.retries ?? 1) : 0);

@@ -1,12 +1,23 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { TokenService } from './auth.js';
+import type express from 'express';
+import { UserTokenVerifier, type Caller, type TokenAudience, type UserKeySource } from './auth.js';
 import type { ServiceContext } from './context.js';
+import { INTERNAL_CREDENTIAL_HEADER, InternalTrust, type InternalCaller, type InternalKeys } from './internal-auth.js';
 import { metricsRoute, type Registry } from './metrics.js';
 import { pingDatabase } from './orm.js';
 import { startHttpService, type ReadinessChecks, type RunningService } from './server.js';
 import { onShutdown } from './shutdown.js';
+
+/** Production needs both internal secrets on every subgraph: it checks the gateway's and makes its own. */
+export const SUBGRAPH_SECRETS = ['GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET'] as const;
+
+/** What a subgraph trusts: the internal credentials, and the user service's published keys. */
+export const subgraphTrust = (name: string, env: InternalKeys & UserKeySource & TokenAudience) => ({
+  trust: new InternalTrust(name, env),
+  users: UserTokenVerifier.fromEnv(env),
+});
 
 export interface SubgraphServiceOptions<TContext extends ServiceContext> {
   name: string;
@@ -15,17 +26,32 @@ export interface SubgraphServiceOptions<TContext extends ServiceContext> {
   log: Logger;
   orm: MikroORM;
   schema: GraphQLSchema;
-  tokens: TokenService;
+  /** Checks that a request comes from the gateway or one of our services; anything else gets 401. */
+  trust: InternalTrust;
+  /** Verifies the user token the gateway passes on. */
+  users: UserTokenVerifier;
   /** Adds the service's own per-request members (its use-case services) to the base context. */
   extendContext: (base: ServiceContext) => TContext;
   /** Checks beyond Postgres (Redis, RabbitMQ, ...). */
   readiness?: ReadinessChecks;
   /** Served at /metrics in Prometheus format. */
   metrics?: Registry;
+  /** Extra open routes (the user service's JWKS). */
+  routes?: (app: express.Express) => void;
+}
+
+/**
+ * Through the gateway, the caller is the user whose token came along (or anonymous). A service's own credential
+ * makes it a SERVICE, whatever user token it may carry; a user token alone never does.
+ */
+async function callerOf(internal: InternalCaller, authorization: string | undefined, users: UserTokenVerifier): Promise<Caller | null> {
+  if (internal.kind === 'service') return { userId: `service:${internal.service}`, role: 'SERVICE' };
+  return users.fromAuthorization(authorization);
 }
 
 /** Serves a subgraph: a forked EntityManager, the verified caller and a correlated logger per request. */
 export async function serveSubgraph<TContext extends ServiceContext>(options: SubgraphServiceOptions<TContext>): Promise<RunningService> {
+  const admitted = new WeakMap<object, InternalCaller>();
   return startHttpService<TContext>({
     name: options.name,
     graphql: { schema: options.schema },
@@ -33,14 +59,25 @@ export async function serveSubgraph<TContext extends ServiceContext>(options: Su
     production: options.production,
     log: options.log,
     readiness: { postgres: () => pingDatabase(options.orm), ...options.readiness },
-    ...(options.metrics ? { routes: metricsRoute(options.metrics) } : {}),
-    context: async (req, correlationId) =>
-      options.extendContext({
+    routes: (app) => {
+      if (options.metrics) metricsRoute(options.metrics)(app);
+      options.routes?.(app);
+    },
+    admit: async (req) => {
+      const internal = await options.trust.verify(req.headers[INTERNAL_CREDENTIAL_HEADER]);
+      if (internal) admitted.set(req, internal);
+      return internal !== null;
+    },
+    context: async (req, correlationId) => {
+      const internal = admitted.get(req);
+      if (!internal) throw new Error('request reached GraphQL without an internal credential');
+      return options.extendContext({
         em: options.orm.em.fork(),
-        caller: await options.tokens.fromAuthorization(req.headers.authorization),
+        caller: await callerOf(internal, req.headers.authorization, options.users),
         correlationId,
         log: options.log.child({ correlationId }),
-      }),
+      });
+    },
   });
 }
 

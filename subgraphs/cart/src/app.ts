@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, serveSubgraph, ServiceClient, TokenService } from '@shop/kit';
+import { createLogger, createOrm, migrate, serveSubgraph, ServiceClient, ServiceCredentials, subgraphTrust } from '@shop/kit';
 import type { CartEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { CartLine } from './modules/cart/cart-line.entity.js';
@@ -18,8 +18,14 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectCartDatabase(env, log);
   if (options.prepare) await migrate(orm);
-  const tokens = new TokenService(env);
-  const productService = new ServiceClient({ name: 'product', url: env.PRODUCT_URL, log, timeoutMs: env.PRODUCT_TIMEOUT_MS, retries: 1 });
+  const productService = new ServiceClient({
+    name: 'product',
+    url: env.PRODUCT_URL,
+    credentials: new ServiceCredentials(env.SERVICE_TOKEN_SECRET, SUBGRAPH_NAME),
+    log,
+    timeoutMs: env.PRODUCT_TIMEOUT_MS,
+    retries: 1,
+  });
   const products = new ProductClient(productService);
   const policy = { maxQuantity: env.CART_MAX_QUANTITY };
   const { schema } = await buildCartSubgraph({ currency: env.CURRENCY });
@@ -30,7 +36,7 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     log,
     orm,
     schema,
-    tokens,
+    ...subgraphTrust(SUBGRAPH_NAME, env),
     extendContext: (base) => ({ ...base, carts: new CartService(base.em, products, policy, base.correlationId) }),
   });
   return {

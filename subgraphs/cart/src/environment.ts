@@ -1,4 +1,7 @@
-import { commonEnv, loadEnv, requireInProduction, port, postgresUrl } from '@shop/kit';
+import { commonEnv,
+  internalKeysEnv,
+  SUBGRAPH_SECRETS,
+  userKeysEnv, loadEnv, requireInProduction, port, postgresUrl } from '@shop/kit';
 import { z } from 'zod';
 
 export const cartEnvSchema = z
@@ -15,7 +18,9 @@ export const cartEnvSchema = z
       .default('USD'),
   })
   .and(commonEnv)
-  .transform(requireInProduction());
+  .and(userKeysEnv)
+  .and(internalKeysEnv)
+  .transform(requireInProduction(SUBGRAPH_SECRETS));
 
 export type CartEnv = z.infer<typeof cartEnvSchema>;
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { TokenService } from '@shop/kit';
-import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
+import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl, testTokens } from '@shop/kit/testing';
 import { loadCartEnv, startCartService } from '../src/index.js';
 
 const SNAPSHOT = 'query ($userId: ID!) { cartSnapshot(userId: $userId) { productId quantity updatedAt } }';
@@ -21,24 +20,23 @@ interface Reply {
 describe('internal cart API for the order service (real Postgres)', () => {
   const databaseUrl = testDatabaseUrl('cart');
   let service: Awaited<ReturnType<typeof startCartService>>;
-  let tokens: { service: string; customer: string };
+  let customerToken: string;
 
   before(async () => {
     const env = loadCartEnv({ ...TEST_ENV, CART_PORT: '0', CART_DATABASE_URL: databaseUrl });
     service = await startCartService(env, { prepare: true });
-    const issuer = new TokenService(env);
-    tokens = {
-      service: await issuer.issue({ userId: 'order-service', role: 'SERVICE' }, 300),
-      customer: await issuer.issue({ userId: randomUUID(), role: 'CUSTOMER' }, 300),
-    };
+    customerToken = await testTokens.user({ userId: randomUUID(), role: 'CUSTOMER' });
   });
   after(async () => {
     await service?.close();
     await dropDatabases([databaseUrl]);
   });
 
-  const call = (query: string, variables: object, token: string | null = tokens.service) =>
-    postGraphQL<Reply>(service.server.url, query, variables, token);
+  /** As the order service (its own credential), as a signed-in customer through the gateway, or anonymously through it. */
+  const call = (query: string, variables: object, as: 'service' | 'customer' | null = 'service') =>
+    as === 'service'
+      ? postGraphQL<Reply>(service.server.url, query, variables, null, { service: 'order', callee: 'cart' })
+      : postGraphQL<Reply>(service.server.url, query, variables, as === 'customer' ? customerToken : null);
 
   /** Puts a line straight into the table (adding through the API would need the product subgraph). */
   const putLine = async (userId: string, productId: string, quantity: number, updatedAt: Date | null = null) => {
@@ -58,9 +56,9 @@ describe('internal cart API for the order service (real Postgres)', () => {
   it('refuses customers and anonymous callers', async () => {
     const userId = randomUUID();
     const clear = { userId, lines: [{ productId: randomUUID(), quantity: 1 }], placedAt: new Date().toISOString() };
-    assert.equal((await call(SNAPSHOT, { userId }, tokens.customer)).errors?.[0]?.extensions.code, 'FORBIDDEN');
+    assert.equal((await call(SNAPSHOT, { userId }, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
     assert.equal((await call(SNAPSHOT, { userId }, null)).errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
-    assert.equal((await call(CLEAR, clear, tokens.customer)).errors?.[0]?.extensions.code, 'FORBIDDEN');
+    assert.equal((await call(CLEAR, clear, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
     assert.equal((await call(CLEAR, clear, null)).errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
   });
 

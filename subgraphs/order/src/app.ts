@@ -1,5 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, Redis, redisReconnect, serveSubgraph, ServiceClient, TokenService } from '@shop/kit';
+import {
+  createLogger,
+  createOrm,
+  migrate,
+  Redis,
+  redisReconnect,
+  serveSubgraph,
+  ServiceClient,
+  ServiceCredentials,
+  subgraphTrust,
+} from '@shop/kit';
 import { Broker, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
@@ -7,7 +17,7 @@ import { migrations } from './migrations/index.js';
 import { Checkout, Order, OrderItem, OrderStatusChange } from './modules/order/order.entity.js';
 import { OrderService } from './modules/order/order.service.js';
 import { handlePaymentEvent } from './modules/order/payment-events.handler.js';
-import { CartCalls, ServiceToken, StockCalls } from './modules/order/service-calls.js';
+import { CartCalls, StockCalls } from './modules/order/service-calls.js';
 import { Settlement } from './modules/order/settlement.js';
 import { StatusPublisher } from './modules/order/status-publisher.js';
 import { buildOrderSubgraph, SUBGRAPH_NAME } from './schema.js';
@@ -23,13 +33,12 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectOrderDatabase(env, log);
   if (options.prepare) await migrate(orm);
-  const tokens = new TokenService(env);
-  const serviceToken = new ServiceToken(tokens, 'service:order');
-  const callOptions = { log, timeoutMs: env.SERVICE_TIMEOUT_MS, retries: 1 };
+  const credentials = new ServiceCredentials(env.SERVICE_TOKEN_SECRET, SUBGRAPH_NAME);
+  const callOptions = { log, credentials, timeoutMs: env.SERVICE_TIMEOUT_MS, retries: 1 };
   const cartService = new ServiceClient({ name: 'cart', url: env.CART_URL, ...callOptions });
   const productService = new ServiceClient({ name: 'product', url: env.PRODUCT_URL, ...callOptions });
-  const cart = new CartCalls(cartService, serviceToken, log);
-  const stock = new StockCalls(productService, serviceToken, log);
+  const cart = new CartCalls(cartService, log);
+  const stock = new StockCalls(productService, log);
 
   const redisOptions = { ...redisReconnect, maxRetriesPerRequest: 1 };
   const pubsub = new RedisPubSub({
@@ -86,7 +95,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
     log,
     orm,
     schema,
-    tokens,
+    ...subgraphTrust(SUBGRAPH_NAME, env),
     readiness: { rabbitmq: async () => broker.assertConnected() },
     extendContext: (base) => ({ ...base, orders: new OrderService(base.em as never, dependencies, base.correlationId, base.log) }),
   });

@@ -1,4 +1,7 @@
-import { commonEnv, eventsExchange, loadEnv, port, postgresUrl, rabbitmqUrl, redisUrl, requireInProduction } from '@shop/kit';
+import { commonEnv,
+  internalKeysEnv,
+  SUBGRAPH_SECRETS,
+  userKeysEnv, eventsExchange, loadEnv, port, postgresUrl, rabbitmqUrl, redisUrl, requireInProduction } from '@shop/kit';
 import { z } from 'zod';
 
 const serviceUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
@@ -27,7 +30,9 @@ export const orderEnvSchema = z
     ORDER_SETTLE_INTERVAL_MS: millis(1000),
   })
   .and(commonEnv)
-  .transform(requireInProduction());
+  .and(userKeysEnv)
+  .and(internalKeysEnv)
+  .transform(requireInProduction(SUBGRAPH_SECRETS));
 
 export type OrderEnv = z.infer<typeof orderEnvSchema>;
 

@@ -9,7 +9,7 @@ import {
   createOrm,
   migrate,
   serveSubgraph,
-  TokenService,
+  subgraphTrust,
 } from '@shop/kit';
 import { ProductCache } from './modules/product/product.cache.js';
 import { StockReservation } from './modules/stock/stock-reservation.entity.js';
@@ -40,7 +40,6 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     await migrate(orm);
     await seedProducts(orm, env);
   }
-  const tokens = new TokenService(env);
   const metrics = createMetrics(SUBGRAPH_NAME);
   const redis = createCacheRedis(env.REDIS_URL, log);
   await waitForRedis(redis);
@@ -68,7 +67,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     log,
     orm,
     schema,
-    tokens,
+    ...subgraphTrust(SUBGRAPH_NAME, env),
     metrics,
     extendContext: (base) => ({
       ...base,

@@ -1,4 +1,7 @@
-import { commonEnv, eventsExchange, loadEnv, rabbitmqUrl, requireInProduction, port, postgresUrl, redisUrl } from '@shop/kit';
+import { commonEnv,
+  internalKeysEnv,
+  SUBGRAPH_SECRETS,
+  userKeysEnv, eventsExchange, loadEnv, rabbitmqUrl, requireInProduction, port, postgresUrl, redisUrl } from '@shop/kit';
 import { z } from 'zod';
 
 export const productEnvSchema = z
@@ -24,7 +27,9 @@ export const productEnvSchema = z
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   })
   .and(commonEnv)
-  .transform(requireInProduction());
+  .and(userKeysEnv)
+  .and(internalKeysEnv)
+  .transform(requireInProduction(SUBGRAPH_SECRETS));
 
 export type ProductEnv = z.infer<typeof productEnvSchema>;
 

@@ -121,7 +121,6 @@ describe('product reads with Redis unreachable', () => {
 });
 
 async function signIn(): Promise<{ admin: string }> {
-  const { TokenService } = await import('@shop/kit');
-  const env = loadProductEnv({ ...TEST_ENV });
-  return { admin: await new TokenService(env).issue({ userId: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' }, 60) };
+  const { testTokens } = await import('@shop/kit/testing');
+  return { admin: await testTokens.user({ userId: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' }, 60) };
 }

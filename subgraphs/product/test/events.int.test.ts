@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLogger, TokenService } from '@shop/kit';
-import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
+import { createLogger } from '@shop/kit';
+import { TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl, testTokens, waitFor } from '@shop/kit/testing';
 import { tapExchange } from '@shop/messaging';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
@@ -17,7 +17,7 @@ describe('product.price_changed (real RabbitMQ, through the outbox)', () => {
     tap = await tapExchange('amqp://guest:guest@127.0.0.1:5672', TEST_ENV.EVENTS_EXCHANGE, createLogger('tap', 'silent'));
     const env = loadProductEnv({ ...TEST_ENV, PRODUCT_PORT: '0', PRODUCT_DATABASE_URL: databaseUrl });
     service = await startProductService(env, { prepare: true });
-    adminToken = await new TokenService(env).issue({ userId: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' }, 60);
+    adminToken = await testTokens.user({ userId: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' }, 60);
   });
   after(async () => {
     await service?.close();
@@ -25,10 +25,15 @@ describe('product.price_changed (real RabbitMQ, through the outbox)', () => {
     await dropDatabases([databaseUrl]);
   });
 
-  const update = (id: string, input: object) =>
+  const update = async (id: string, input: object) =>
     fetch(service.server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}`, 'x-correlation-id': 'corr-price' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${adminToken}`,
+        'x-correlation-id': 'corr-price',
+        ...(await internalHeaders()),
+      },
       body: JSON.stringify({ query: UPDATE, variables: { id, input } }),
     }).then((r) => r.json() as Promise<{ errors?: unknown[] }>);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { countStatements } from '@shop/kit';
 import { removeExchange } from '@shop/messaging';
-import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
+import { TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 
@@ -31,7 +31,7 @@ describe('product references (real Postgres)', () => {
   async function resolve(ids: string[]) {
     const response = await fetch(service.server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await internalHeaders()) },
       body: JSON.stringify({ query: ENTITIES, variables: { representations: ids.map((id) => ({ __typename: 'Product', id })) } }),
     });
     const body = (await response.json()) as { data: { _entities: Array<{ id: string } | null> }; errors?: unknown };

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { TokenService } from '@shop/kit';
 import { removeExchange } from '@shop/messaging';
-import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
+import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl, testTokens } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 import { StockReservation } from '../src/modules/stock/stock-reservation.entity.js';
@@ -28,16 +27,12 @@ interface Reply {
 describe('stock reservations (real Postgres, under concurrency)', () => {
   const databaseUrl = testDatabaseUrl('product');
   let service: Awaited<ReturnType<typeof startProductService>>;
-  let tokens: { service: string; customer: string };
+  let customerToken: string;
 
   before(async () => {
     const env = loadProductEnv({ ...TEST_ENV, PRODUCT_PORT: '0', PRODUCT_DATABASE_URL: databaseUrl, RESERVATION_SWEEP_INTERVAL_MS: '100' });
     service = await startProductService(env, { prepare: true });
-    const issuer = new TokenService(env);
-    tokens = {
-      service: await issuer.issue({ userId: 'order-service', role: 'SERVICE' }, 300),
-      customer: await issuer.issue({ userId: randomUUID(), role: 'CUSTOMER' }, 300),
-    };
+    customerToken = await testTokens.user({ userId: randomUUID(), role: 'CUSTOMER' });
   });
   after(async () => {
     await service?.close();
@@ -45,8 +40,11 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
     await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
   });
 
-  const call = (query: string, variables: object, token: string | null = tokens.service) =>
-    postGraphQL<Reply>(service.server.url, query, variables, token);
+  /** As the order service (its own credential), as a signed-in customer through the gateway, or anonymously through it. */
+  const call = (query: string, variables: object, as: 'service' | 'customer' | null = 'service') =>
+    as === 'service'
+      ? postGraphQL<Reply>(service.server.url, query, variables, null, { service: 'order', callee: 'product' })
+      : postGraphQL<Reply>(service.server.url, query, variables, as === 'customer' ? customerToken : null);
 
   const newProduct = async (stock: number) => {
     const em = service.orm.em.fork();
@@ -200,9 +198,9 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
   it('refuses customers and anonymous callers', async () => {
     const productId = await newProduct(5);
     const lines = [{ productId, quantity: 1 }];
-    assert.equal((await call(RESERVE, { orderId: randomUUID(), lines }, tokens.customer)).errors?.[0]?.extensions.code, 'FORBIDDEN');
+    assert.equal((await call(RESERVE, { orderId: randomUUID(), lines }, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
     assert.equal((await call(RESERVE, { orderId: randomUUID(), lines }, null)).errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
-    assert.equal((await call(RELEASE, { orderId: randomUUID() }, tokens.customer)).errors?.[0]?.extensions.code, 'FORBIDDEN');
+    assert.equal((await call(RELEASE, { orderId: randomUUID() }, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
     assert.equal(await stockOf(productId), 5);
   });
 });

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, serveSubgraph, TokenService } from '@shop/kit';
+import { createLogger, createOrm, InternalTrust, migrate, serveSubgraph, UserTokenIssuer } from '@shop/kit';
 import { Broker, messagingEntities, OutboxRelay } from '@shop/messaging';
 import type { UserEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -27,7 +27,7 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
     await migrate(orm);
     await seedUsers(orm, env);
   }
-  const tokens = new TokenService(env);
+  const tokens = await UserTokenIssuer.create(env.signingKey, env.previousPublicKeys, env);
   const policy = { accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
   const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
   // Registration never waits for the broker: events wait in the outbox and the relay publishes them when it can.
@@ -41,12 +41,22 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
     log,
     orm,
     schema,
-    tokens,
+    trust: new InternalTrust(SUBGRAPH_NAME, env),
+    users: tokens.verifier(),
+    // Every other service verifies access tokens with these public keys (cached; refetched for an unknown kid).
+    routes: (app) => {
+      app.get('/.well-known/jwks.json', (_req, res) => {
+        res.setHeader('cache-control', 'public, max-age=300');
+        res.json(tokens.jwks);
+      });
+    },
     extendContext: (base) => ({ ...base, users: new UserService(base.em, tokens, policy, base.correlationId, () => relay.nudge()) }),
   });
   return {
     server,
     orm,
+    tokens,
+    jwksUrl: new URL('/.well-known/jwks.json', server.url).toString(),
     close: async () => {
       await server.close();
       await relay.stop();

@@ -1,4 +1,16 @@
-import { commonEnv, eventsExchange, loadEnv, rabbitmqUrl, requireInProduction, port, postgresUrl } from '@shop/kit';
+import {
+  commonEnv,
+  devKeyFile,
+  eventsExchange,
+  generateSigningKey,
+  internalKeysEnv,
+  loadEnv,
+  parseJwk,
+  port,
+  postgresUrl,
+  rabbitmqUrl,
+  requireInProduction,
+} from '@shop/kit';
 import { z } from 'zod';
 
 const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
@@ -17,14 +29,37 @@ export const userEnvSchema = z
       .default(30 * 86_400),
     RABBITMQ_URL: rabbitmqUrl,
     EVENTS_EXCHANGE: eventsExchange,
+    /** The private Ed25519 JWK that signs access tokens; only this service has it. */
+    USER_SIGNING_KEY: z.string().min(1).optional(),
+    /** Public JWKs (a JSON array) still accepted after a rotation, until tokens signed with them have expired. */
+    USER_PREVIOUS_PUBLIC_KEYS: z.string().default('[]'),
   })
   .and(commonEnv)
-  .transform(requireInProduction(['ADMIN_EMAIL', 'ADMIN_PASSWORD']))
-  .transform((env) => ({
-    ...env,
-    ADMIN_EMAIL: env.ADMIN_EMAIL ?? DEV_ADMIN.email,
-    ADMIN_PASSWORD: env.ADMIN_PASSWORD ?? DEV_ADMIN.password,
-  }));
+  .and(internalKeysEnv)
+  .transform(requireInProduction(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'USER_SIGNING_KEY', 'GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET']))
+  .transform((env, ctx) => {
+    try {
+      // In development the key is made on first start and kept in var/keys, so tokens survive a restart.
+      if (!env.USER_SIGNING_KEY && env.NODE_ENV === 'production') return z.NEVER;
+      const signingKey = parseJwk(
+        env.USER_SIGNING_KEY ?? devKeyFile('user-signing-key.jwk.json', () => JSON.stringify(generateSigningKey())),
+        'USER_SIGNING_KEY',
+      );
+      if (!signingKey.d) throw new Error('USER_SIGNING_KEY must be a private key (it has no "d")');
+      const previous: unknown = JSON.parse(env.USER_PREVIOUS_PUBLIC_KEYS);
+      if (!Array.isArray(previous)) throw new Error('USER_PREVIOUS_PUBLIC_KEYS must be a JSON array of public JWKs');
+      return {
+        ...env,
+        ADMIN_EMAIL: env.ADMIN_EMAIL ?? DEV_ADMIN.email,
+        ADMIN_PASSWORD: env.ADMIN_PASSWORD ?? DEV_ADMIN.password,
+        signingKey,
+        previousPublicKeys: previous.map((key, i) => parseJwk(JSON.stringify(key), `USER_PREVIOUS_PUBLIC_KEYS[${i}]`)),
+      };
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['USER_SIGNING_KEY'], message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
 
 export type UserEnv = z.infer<typeof userEnvSchema>;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
-import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
+import { TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl, waitFor } from '@shop/kit/testing';
 import { tapExchange } from '@shop/messaging';
 import { loadUserEnv, startUserService } from '../src/index.js';
 
@@ -21,10 +21,10 @@ describe('user.registered (real RabbitMQ, through the outbox)', () => {
     await dropDatabases([databaseUrl]);
   });
 
-  const register = (email: string, correlationId: string) =>
+  const register = async (email: string, correlationId: string) =>
     fetch(service.server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...(await internalHeaders()) },
       body: JSON.stringify({ query: REGISTER, variables: { input: { email, password: 'welcome-aboard', name: 'Newcomer' } } }),
     }).then((r) => r.json() as Promise<{ data: { register: { user: { id: string } } } | null; errors?: unknown[] }>);
 

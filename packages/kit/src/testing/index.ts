@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { generateSigningKey, publicJwk, UserTokenIssuer, type UserTokenClaims } from '../auth.js';
+import { GatewayCredentials, INTERNAL_CREDENTIAL_HEADER, ServiceCredentials } from '../internal-auth.js';
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -25,13 +27,37 @@ export async function dropDatabases(urls: string[]): Promise<void> {
   }
 }
 
-/** Environment for services under test: quiet logs, test mode, Redis keys of this test process only. */
+const signingKey = generateSigningKey();
+
+/**
+ * Environment for services under test: quiet logs, test mode, Redis keys of this test process only, and keys of
+ * its own (a user signing key with its JWKS, internal secrets), so no test depends on development keys.
+ */
 export const TEST_ENV = {
   NODE_ENV: 'test',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
   EVENTS_EXCHANGE: `test.events.${randomBytes(4).toString('hex')}`,
+  USER_SIGNING_KEY: JSON.stringify(signingKey),
+  USER_JWKS: JSON.stringify({ keys: [publicJwk(signingKey)] }),
+  GATEWAY_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+  SERVICE_TOKEN_SECRET: randomBytes(32).toString('base64url'),
 } as const;
+
+const issuer = UserTokenIssuer.create(signingKey, [], { JWT_ISSUER: 'shop-user', JWT_AUDIENCE: 'shop' });
+const gatewayCredentials = new GatewayCredentials(TEST_ENV.GATEWAY_TOKEN_SECRET);
+
+/** Credentials made with TEST_ENV's keys, as the user service, the gateway or a service would make them. */
+export const testTokens = {
+  /** A user access token (default session id: a fresh one). */
+  user: async (claims: Omit<UserTokenClaims, 'sessionId'> & { sessionId?: string }, ttlSeconds = 300) =>
+    (await issuer).issue({ sessionId: randomBytes(16).toString('hex'), ...claims }, ttlSeconds),
+  gateway: () => gatewayCredentials.get(),
+  service: (caller: string, callee: string) => new ServiceCredentials(TEST_ENV.SERVICE_TOKEN_SECRET, caller).for(callee),
+};
+
+/** What a request to a subgraph carries beside the user token: the gateway's credential (default), a service's, or none. */
+export type InternalAs = 'gateway' | { service: string; callee: string } | null;
 
 /**
  * A TCP proxy the test controls, to cut a service off (broker, Redis) without stopping it for everyone else.
@@ -87,11 +113,27 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** POSTs one GraphQL operation to a service, as the holder of `token` (anonymous without), and returns the parsed body. */
-export async function postGraphQL<T>(url: string, query: string, variables: object = {}, token: string | null = null): Promise<T> {
+/** The internal-credential header for a request straight to a subgraph (see `InternalAs`). */
+export async function internalHeaders(as: InternalAs = 'gateway'): Promise<Record<string, string>> {
+  if (as === null) return {};
+  const credential = as === 'gateway' ? await testTokens.gateway() : await testTokens.service(as.service, as.callee);
+  return { [INTERNAL_CREDENTIAL_HEADER]: credential };
+}
+
+/**
+ * POSTs one GraphQL operation to a service, as the holder of `token` (anonymous without), and returns the parsed
+ * body. A subgraph is reached as the gateway would reach it unless `as` says otherwise.
+ */
+export async function postGraphQL<T>(
+  url: string,
+  query: string,
+  variables: object = {},
+  token: string | null = null,
+  as: InternalAs = 'gateway',
+): Promise<T> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/json', ...(await internalHeaders(as)), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as T;

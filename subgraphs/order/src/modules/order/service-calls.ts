@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode, type ServiceClient, type TokenService } from '@shop/kit';
+import { AppError, type ErrorCode, type ServiceClient } from '@shop/kit';
 import type { Logger } from 'pino';
 
 export interface CartLineSnapshot {
@@ -17,27 +17,6 @@ export interface ReservedLine {
 
 /** Codes another service may answer with that mean "your request is wrong", passed on to the client as they are. */
 const CLIENT_CODES = new Set<ErrorCode>(['OUT_OF_STOCK', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT']);
-
-/** Issues (and renews before expiry) the SERVICE token this service presents to the others. */
-export class ServiceToken {
-  private current?: { token: Promise<string>; renewAt: number };
-
-  constructor(
-    private readonly tokens: TokenService,
-    private readonly subject: string,
-    private readonly ttlSeconds = 600,
-  ) {}
-
-  get(): Promise<string> {
-    if (!this.current || Date.now() >= this.current.renewAt) {
-      this.current = {
-        token: this.tokens.issue({ userId: this.subject, role: 'SERVICE' }, this.ttlSeconds),
-        renewAt: Date.now() + (this.ttlSeconds * 1000) / 2,
-      };
-    }
-    return this.current.token;
-  }
-}
 
 /** Unwraps a reply: the client's own mistakes keep their code; anything else is this service's problem, not the client's. */
 function unwrap<T>(
@@ -62,7 +41,6 @@ function unwrap<T>(
 export class CartCalls {
   constructor(
     private readonly client: ServiceClient,
-    private readonly token: ServiceToken,
     private readonly log: Logger,
   ) {}
 
@@ -70,7 +48,7 @@ export class CartCalls {
     const reply = await this.client.request<{ cartSnapshot: CartLineSnapshot[] }>(
       'query OrderCartSnapshot($userId: ID!) { cartSnapshot(userId: $userId) { productId quantity updatedAt } }',
       { userId },
-      { correlationId, token: await this.token.get(), idempotent: true },
+      { correlationId, idempotent: true },
     );
     return unwrap('cart', reply, this.log).cartSnapshot;
   }
@@ -85,7 +63,7 @@ export class CartCalls {
     const reply = await this.client.request<{ clearCartLines: number }>(
       'mutation OrderClearCart($userId: ID!, $lines: [CartLineClearInput!]!, $placedAt: DateTime!) { clearCartLines(userId: $userId, lines: $lines, placedAt: $placedAt) }',
       { userId, lines, placedAt: placedAt.toISOString() },
-      { correlationId, token: await this.token.get(), idempotent: true },
+      { correlationId, idempotent: true },
     );
     return unwrap('cart', reply, this.log).clearCartLines;
   }
@@ -94,7 +72,6 @@ export class CartCalls {
 export class StockCalls {
   constructor(
     private readonly client: ServiceClient,
-    private readonly token: ServiceToken,
     private readonly log: Logger,
   ) {}
 
@@ -103,7 +80,7 @@ export class StockCalls {
     const reply = await this.client.request<{ reserveStock: ReservedLine[] }>(
       'mutation OrderReserveStock($orderId: ID!, $lines: [StockLineInput!]!) { reserveStock(orderId: $orderId, lines: $lines) { productId quantity name unitPriceCents currency } }',
       { orderId, lines },
-      { correlationId, token: await this.token.get(), idempotent: true },
+      { correlationId, idempotent: true },
     );
     return unwrap('product', reply, this.log).reserveStock;
   }
@@ -113,7 +90,7 @@ export class StockCalls {
     const reply = await this.client.request<{ commitStock: boolean }>(
       'mutation OrderCommitStock($orderId: ID!) { commitStock(orderId: $orderId) }',
       { orderId },
-      { correlationId, token: await this.token.get(), idempotent: true },
+      { correlationId, idempotent: true },
     );
     return unwrap('product', reply, this.log).commitStock;
   }
@@ -122,7 +99,7 @@ export class StockCalls {
     const reply = await this.client.request<{ releaseStock: boolean }>(
       'mutation OrderReleaseStock($orderId: ID!) { releaseStock(orderId: $orderId) }',
       { orderId },
-      { correlationId, token: await this.token.get(), idempotent: true },
+      { correlationId, idempotent: true },
     );
     return unwrap('product', reply, this.log).releaseStock;
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import type { Role } from '@shop/kit';
+import type { UserRole } from '@shop/kit';
 
 @Entity({ tableName: 'users' })
 export class User {
@@ -25,7 +25,7 @@ export class User {
   passwordHash!: string;
 
   @Enum({ items: ['CUSTOMER', 'ADMIN'], type: 'string' })
-  role: Role = 'CUSTOMER';
+  role: UserRole = 'CUSTOMER';
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

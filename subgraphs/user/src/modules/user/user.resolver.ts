@@ -28,6 +28,13 @@ export class UserResolver {
     return toPayload(await ctx.users.login(email, password));
   }
 
+  @Mutation(() => Boolean, {
+    description: 'Ends the session of this refresh token: it is dead at once; its access tokens run out within their lifetime.',
+  })
+  async logout(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: UserContext): Promise<boolean> {
+    return ctx.users.logout(refreshToken);
+  }
+
   @Mutation(() => AuthPayload)
   async refreshSession(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: UserContext): Promise<AuthPayload> {
     return toPayload(await ctx.users.refresh(refreshToken));

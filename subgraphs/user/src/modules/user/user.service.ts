@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isUuid, parseInput, type Caller, type TokenService } from '@shop/kit';
+import { isUuid, parseInput, type UserTokenIssuer } from '@shop/kit';
 import { recordEvent } from '@shop/messaging';
 import { z } from 'zod';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.js';
@@ -40,7 +40,7 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export class UserService {
   constructor(
     private readonly em: EntityManager,
-    private readonly tokens: TokenService,
+    private readonly tokens: UserTokenIssuer,
     private readonly policy: SessionPolicy,
     private readonly correlationId: string,
     /** Called after a commit that wrote events, so the relay publishes them now rather than at its next tick. */
@@ -93,7 +93,7 @@ export class UserService {
       session.generation += 1;
       const user = await em.findOneOrFail(User, { id: session.user.id });
       return {
-        accessToken: await this.tokens.issue(callerOf(user), this.policy.accessTokenTtlSeconds),
+        accessToken: await this.accessToken(user, session),
         refreshToken: `${session.id}.${secret}`,
         expiresIn: this.policy.accessTokenTtlSeconds,
         user,
@@ -101,6 +101,24 @@ export class UserService {
     });
     if (result === 'reused') throw invalidRefreshToken();
     return result;
+  }
+
+  /**
+   * Ends the session the refresh token belongs to: the token is dead at once, and the session's access tokens
+   * (which carry its id) run out within their lifetime. Repeating it is harmless. False when the token is not one.
+   */
+  async logout(refreshToken: string): Promise<boolean> {
+    const parts = splitRefreshToken(refreshToken);
+    if (!parts) return false;
+    return this.em.transactional(async (em) => {
+      const session = await em.findOne(Session, { id: parts.sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!session || !safeEqualHex(session.tokenHash, sha256(parts.secret))) return false;
+      if (!session.revokedAt) {
+        session.revokedAt = new Date();
+        session.revokedReason = 'logout';
+      }
+      return true;
+    });
   }
 
   async findById(id: string): Promise<User | null> {
@@ -115,6 +133,10 @@ export class UserService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
+  private accessToken(user: User, session: Session): Promise<string> {
+    return this.tokens.issue({ userId: user.id, role: user.role, sessionId: session.id }, this.policy.accessTokenTtlSeconds);
+  }
+
   private async openSession(em: EntityManager, user: User): Promise<AuthResult> {
     const secret = randomBytes(32).toString('base64url');
     const session = em.create(Session, {
@@ -124,7 +146,7 @@ export class UserService {
     });
     em.persist(session);
     return {
-      accessToken: await this.tokens.issue(callerOf(user), this.policy.accessTokenTtlSeconds),
+      accessToken: await this.accessToken(user, session),
       refreshToken: `${session.id}.${secret}`,
       expiresIn: this.policy.accessTokenTtlSeconds,
       user,
@@ -132,7 +154,6 @@ export class UserService {
   }
 }
 
-const callerOf = (user: User): Caller => ({ userId: user.id, role: user.role });
 
 function safeEqualHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
