@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { countStatements } from '@shop/kit';
+import { internalHeaders, TEST_ENV } from '@shop/kit/testing';
 import { ShopApiError, type ShopClient } from '@shop/sdk';
 import { loadGatewayEnv, startGateway } from '../src/index.js';
 import { codesOf, countRequests, startSystem, type System } from './system.js';
@@ -105,7 +106,8 @@ describe('cart with live prices through the gateway', () => {
     await owner.client.AddToCart({ productId: catalogue[3]!.id, quantity: 1 });
     const response = await fetch(system.services.cart.server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${other.accessToken}` },
+      // As the gateway would pass the other user's request on: the cart service itself must refuse.
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${other.accessToken}`, ...(await internalHeaders()) },
       body: JSON.stringify({
         query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { cart { id itemCount } } } }',
         variables: { r: [{ __typename: 'User', id: owner.user.id }] },
@@ -200,8 +202,7 @@ describe('cart with live prices through the gateway', () => {
     const urls = system.services.gateway.subgraphUrls;
     const degraded = await startGateway(
       loadGatewayEnv({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
+        ...TEST_ENV,
         PORT: '0',
         USER_URL: urls.user,
         PRODUCT_URL: 'http://127.0.0.1:9/graphql',

@@ -92,6 +92,12 @@ export type MeQueryVariables = Exact<{ [key: string]: never }>;
 
 export type MeQuery = { me: { id: string; email: string; name: string; role: Role; createdAt: string } | null };
 
+export type LogoutMutationVariables = Exact<{
+  refreshToken: string;
+}>;
+
+export type LogoutMutation = { logout: boolean };
+
 export type CartFieldsFragment = {
   id: string;
   itemCount: number;
@@ -1033,6 +1039,39 @@ export const MeDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
           { kind: 'Field', name: { kind: 'Name', value: 'role' } },
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const LogoutDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'Logout' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'refreshToken' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'logout' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'refreshToken' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'refreshToken' } },
+              },
+            ],
+          },
         ],
       },
     },
@@ -2619,6 +2658,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     Me(variables?: MeQueryVariables, options?: C): Promise<MeQuery> {
       return requester<MeQuery, MeQueryVariables>(MeDocument, variables, options) as Promise<MeQuery>;
+    },
+    Logout(variables: LogoutMutationVariables, options?: C): Promise<LogoutMutation> {
+      return requester<LogoutMutation, LogoutMutationVariables>(LogoutDocument, variables, options) as Promise<LogoutMutation>;
     },
     MyCart(variables?: MyCartQueryVariables, options?: C): Promise<MyCartQuery> {
       return requester<MyCartQuery, MyCartQueryVariables>(MyCartDocument, variables, options) as Promise<MyCartQuery>;
