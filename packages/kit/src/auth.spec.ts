@@ -9,9 +9,13 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base
 
 describe('TokenService', () => {
   it('verifies a token it issued', async () => {
+    const issuedFrom = Math.floor(Date.now() / 1000);
     const token = await tokens.issue({ userId: 'u1', role: 'ADMIN' }, 60);
-    assert.deepEqual(await tokens.verify(token), { userId: 'u1', role: 'ADMIN' });
-    assert.deepEqual(await tokens.fromAuthorization(`Bearer ${token}`), { userId: 'u1', role: 'ADMIN' });
+    const caller = await tokens.verify(token);
+    const expiresAt = caller?.expiresAt ?? 0;
+    assert.ok(expiresAt >= issuedFrom + 60 && expiresAt <= Math.floor(Date.now() / 1000) + 60, `expiresAt ${expiresAt}`);
+    assert.deepEqual(caller, { userId: 'u1', role: 'ADMIN', expiresAt });
+    assert.deepEqual(await tokens.fromAuthorization(`Bearer ${token}`), { userId: 'u1', role: 'ADMIN', expiresAt });
   });
 
   it('treats garbage, expired, foreign and unsigned tokens as anonymous', async () => {

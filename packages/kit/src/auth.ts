@@ -7,6 +7,8 @@ export type Role = 'CUSTOMER' | 'ADMIN' | 'SERVICE';
 export interface Caller {
   userId: string;
   role: Role;
+  /** When the token that proved this caller expires (epoch seconds); long-lived connections end then. */
+  expiresAt?: number;
 }
 
 export interface TokenConfig {
@@ -47,7 +49,7 @@ export class TokenService {
       });
       const role = payload.role;
       if (typeof payload.sub !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN' && role !== 'SERVICE')) return null;
-      return { userId: payload.sub, role };
+      return { userId: payload.sub, role, expiresAt: payload.exp };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return null;
       throw error;
