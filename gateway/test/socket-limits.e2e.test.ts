@@ -15,6 +15,9 @@ const LIMITS = {
   WS_CONNECTION_INIT_TIMEOUT_MS: '500',
 };
 
+// A close that never comes would otherwise hang the run instead of failing the test.
+const UNLESS_HUNG = { timeout: 30_000 };
+
 interface Closed {
   code: number;
   reason: string;
@@ -85,10 +88,10 @@ describe('graphql-ws session limits at the gateway', () => {
     return (await shopper.client.Checkout({ input: { paymentToken: 'tok_visa', idempotencyKey: randomUUID() } })).checkout;
   }
 
-  it('closes a socket with 4401 when its access token expires mid-stream, and frees its slot', async () => {
+  it('closes a socket with 4401 when its access token expires mid-stream, and frees its slot', UNLESS_HUNG, async () => {
     const ann = await system.signUp('Ann');
     const order = await pendingOrder(ann);
-    const client = socketClient({ token: await shortLivedToken(ann, 2) });
+    const client = socketClient({ token: await shortLivedToken(ann, 3) });
     const stream = client.OrderStatusChanged({ orderId: order.id })[Symbol.asyncIterator]();
     const first = await stream.next();
     assert.equal(first.value?.orderStatusChanged.status, 'PENDING');
@@ -100,38 +103,42 @@ describe('graphql-ws session limits at the gateway', () => {
     await waitFor(() => socketsOf(ann) === 0, "the expired socket's slot to be released");
   });
 
-  it('the SDK with a refresh callback reconnects with a fresh token and keeps receiving its order status changes', async () => {
-    const bob = await system.signUp('Bob');
-    const order = await pendingOrder(bob);
-    let refreshes = 0;
-    const client = socketClient({
-      token: await shortLivedToken(bob, 2),
-      refresh: async () => {
-        refreshes += 1;
-        return (await system.client().RefreshSession({ refreshToken: bob.refreshToken })).refreshSession.accessToken;
-      },
-    });
-    const seen: Array<[number, string]> = [];
-    const done = (async () => {
-      for await (const { orderStatusChanged } of client.OrderStatusChanged({ orderId: order.id })) {
-        seen.push([orderStatusChanged.revision, orderStatusChanged.status]);
-      }
-    })();
-    // The first token expires while the order is still PENDING; the changes come only after the reconnect.
-    await waitFor(() => refreshes === 1 && seen.length === 2, 'the expired socket to be replaced and the subscription to resume');
-    gate.open();
-    await done;
-    assert.deepEqual(seen, [
-      [1, 'PENDING'],
-      // Subscribed again on the new socket: the current state first, then every change.
-      [1, 'PENDING'],
-      [2, 'PAID'],
-      [3, 'CONFIRMED'],
-    ]);
-    assert.equal(refreshes, 1);
-  });
+  it(
+    'the SDK with a refresh callback reconnects with a fresh token and keeps receiving its order status changes',
+    UNLESS_HUNG,
+    async () => {
+      const bob = await system.signUp('Bob');
+      const order = await pendingOrder(bob);
+      let refreshes = 0;
+      const client = socketClient({
+        token: await shortLivedToken(bob, 3),
+        refresh: async () => {
+          refreshes += 1;
+          return (await system.client().RefreshSession({ refreshToken: bob.refreshToken })).refreshSession.accessToken;
+        },
+      });
+      const seen: Array<[number, string]> = [];
+      const done = (async () => {
+        for await (const { orderStatusChanged } of client.OrderStatusChanged({ orderId: order.id })) {
+          seen.push([orderStatusChanged.revision, orderStatusChanged.status]);
+        }
+      })();
+      // The first token expires while the order is still PENDING; the changes come only after the reconnect.
+      await waitFor(() => refreshes === 1 && seen.length === 2, 'the expired socket to be replaced and the subscription to resume');
+      gate.open();
+      await done;
+      assert.deepEqual(seen, [
+        [1, 'PENDING'],
+        // Subscribed again on the new socket: the current state first, then every change.
+        [1, 'PENDING'],
+        [2, 'PAID'],
+        [3, 'CONFIRMED'],
+      ]);
+      assert.equal(refreshes, 1);
+    },
+  );
 
-  it('closes a socket that sends a message over WS_MAX_PAYLOAD_BYTES (1009), while a normal one is served', async () => {
+  it('closes a socket that sends a message over WS_MAX_PAYLOAD_BYTES (1009), while a normal one is served', UNLESS_HUNG, async () => {
     const cy = await system.signUp('Cy');
     const big = await rawSocket(cy.accessToken);
     assert.equal(big.acknowledged, true);
@@ -144,30 +151,34 @@ describe('graphql-ws session limits at the gateway', () => {
     small.socket.close();
   });
 
-  it('refuses the 21st operation on one socket with TOO_MANY_SUBSCRIPTIONS, and admits one again after another completes', async () => {
-    const dee = await system.signUp('Dee');
-    const order = await pendingOrder(dee);
-    const client = socketClient({ token: dee.accessToken });
-    const subscribe = () => client.OrderStatusChanged({ orderId: order.id })[Symbol.asyncIterator]();
-    const streams = Array.from({ length: 20 }, subscribe);
-    try {
-      for (const step of await Promise.all(streams.map((stream) => stream.next()))) {
-        assert.equal(step.value?.orderStatusChanged.status, 'PENDING');
+  it(
+    'refuses the 21st operation on one socket with TOO_MANY_SUBSCRIPTIONS, and admits one again after another completes',
+    UNLESS_HUNG,
+    async () => {
+      const dee = await system.signUp('Dee');
+      const order = await pendingOrder(dee);
+      const client = socketClient({ token: dee.accessToken });
+      const subscribe = () => client.OrderStatusChanged({ orderId: order.id })[Symbol.asyncIterator]();
+      const streams = Array.from({ length: 20 }, subscribe);
+      try {
+        for (const step of await Promise.all(streams.map((stream) => stream.next()))) {
+          assert.equal(step.value?.orderStatusChanged.status, 'PENDING');
+        }
+        const refused = await failureOf(subscribe());
+        assert.deepEqual(refused.codes, ['TOO_MANY_SUBSCRIPTIONS']);
+        assert.equal(refused.errors[0]?.extensions?.limit, 20);
+        assert.equal(socketsOf(dee), 1, 'all on one socket, which stays open');
+        await streams.shift()!.return!();
+        const again = subscribe();
+        streams.push(again);
+        assert.equal((await again.next()).value?.orderStatusChanged.status, 'PENDING');
+      } finally {
+        await Promise.all(streams.map((stream) => stream.return?.()));
       }
-      const refused = await failureOf(subscribe());
-      assert.deepEqual(refused.codes, ['TOO_MANY_SUBSCRIPTIONS']);
-      assert.equal(refused.errors[0]?.extensions?.limit, 20);
-      assert.equal(socketsOf(dee), 1, 'all on one socket, which stays open');
-      await streams.shift()!.return!();
-      const again = subscribe();
-      streams.push(again);
-      assert.equal((await again.next()).value?.orderStatusChanged.status, 'PENDING');
-    } finally {
-      await Promise.all(streams.map((stream) => stream.return?.()));
-    }
-  });
+    },
+  );
 
-  it("closes a user's 11th socket with 4429 while another user still connects; a closed socket frees its slot", async () => {
+  it("closes a user's 11th socket with 4429 while another user still connects; a closed socket frees its slot", UNLESS_HUNG, async () => {
     const eve = await system.signUp('Eve');
     const fay = await system.signUp('Fay');
     const open = await Promise.all(Array.from({ length: 10 }, () => rawSocket(eve.accessToken)));
@@ -190,7 +201,7 @@ describe('graphql-ws session limits at the gateway', () => {
     assert.equal((await rawSocket(eve.accessToken)).acknowledged, true);
   });
 
-  it('closes a socket that sends no connection_init in time (4408)', async () => {
+  it('closes a socket that sends no connection_init in time (4408)', UNLESS_HUNG, async () => {
     const silent = await rawSocket(null, false);
     assert.equal((await silent.closed).code, 4408);
   });
