@@ -20,6 +20,14 @@ export const gatewayEnvSchema = z
     REDIS_KEY_PREFIX: z.string().default('shop:'),
     /** Every open subscription re-reads its order this often, whatever Redis delivered: the backstop for lost messages. */
     SUBSCRIPTION_RESYNC_MS: z.coerce.number().int().min(100).default(10_000),
+    /** The largest graphql-ws message a client may send; a bigger one closes its socket (1009). */
+    WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(65_536),
+    /** Operations one socket may run at once; the next one is refused with TOO_MANY_SUBSCRIPTIONS. */
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).default(20),
+    /** Open sockets one user may hold on one gateway process; the next connection_init is closed with 4429. */
+    WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
+    /** A socket that has not sent connection_init by then is closed (4408). */
+    WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   })
   .and(commonEnv)
   .and(userKeysEnv)

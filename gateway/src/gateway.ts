@@ -126,12 +126,20 @@ export async function startGateway(env: GatewayEnv) {
     hub,
     readAs,
     log,
+    limits: {
+      maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
+      connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
+    },
   });
   return {
     ...server,
     subgraphUrls,
     hub,
     pubsub,
+    /** Open graphql-ws sockets per user, for tests and diagnostics. */
+    socketLimits: subscriptions.limits,
     close: async () => {
       await subscriptions.close();
       hub.close();

@@ -2,28 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startTcpProxy, waitFor } from '@shop/kit/testing';
-import type { PaymentProvider } from '@shop/payment-worker';
 import { createShopClient, ShopApiError, type ShopClient } from '@shop/sdk';
-import { countRequests, createProduct, startSystem, type System } from './system.js';
+import { countRequests, createProduct, paymentGate, startSystem, type System } from './system.js';
 
 type Shopper = Awaited<ReturnType<System['signUp']>>;
-
-/** Holds every charge until `open()`: orders stay PENDING while the test subscribes. */
-function paymentGate() {
-  let release: () => void = () => undefined;
-  let gate = new Promise<void>((resolve) => (release = resolve));
-  return {
-    wrap: (simulated: PaymentProvider): PaymentProvider => ({
-      charge: async (request) => {
-        await gate;
-        return simulated.charge(request);
-      },
-      refund: (request) => simulated.refund(request),
-    }),
-    open: () => release(),
-    close: () => void (gate = new Promise<void>((resolve) => (release = resolve))),
-  };
-}
 
 /** Collects every message of a subscription until it completes (or fails). */
 async function collect<T>(stream: AsyncIterable<T>, onMessage?: (message: T, index: number) => void): Promise<T[]> {

@@ -222,3 +222,20 @@ export function countRequests(server: { httpServer: import('node:http').Server }
     stop: () => void server.httpServer.off('request', listener),
   };
 }
+
+/** Holds every charge until `open()`: orders stay PENDING while the test subscribes. */
+export function paymentGate() {
+  let release: () => void = () => undefined;
+  let gate = new Promise<void>((resolve) => (release = resolve));
+  return {
+    wrap: (simulated: PaymentProvider): PaymentProvider => ({
+      charge: async (request) => {
+        await gate;
+        return simulated.charge(request);
+      },
+      refund: (request) => simulated.refund(request),
+    }),
+    open: () => release(),
+    close: () => void (gate = new Promise<void>((resolve) => (release = resolve))),
+  };
+}

@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, type Caller, type UserTokenVerifier } from '@shop/kit';
 import type { FederatedRead, OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
+import { quietClientProtocolErrors, SocketLimits, type SocketLimitOptions } from './socket-limits.js';
 
 interface Connection {
   caller: Caller;
@@ -26,8 +27,9 @@ const asResult = (error: unknown): ExecutionResult => {
 };
 
 /**
- * graphql-ws on the gateway's own HTTP server and path. The token is checked once, in `connection_init`;
- * subscriptions go to the hub, and a query or mutation sent over the socket runs through the gateway like HTTP.
+ * graphql-ws on the gateway's own HTTP server and path. The token is checked in `connection_init` and the socket is
+ * closed (4401) when it expires; subscriptions go to the hub, and a query or mutation sent over the socket runs
+ * through the gateway like HTTP.
  */
 export function attachSubscriptionServer(options: {
   httpServer: http.Server;
@@ -38,8 +40,11 @@ export function attachSubscriptionServer(options: {
   hub: OrderStatusHub;
   readAs: FederatedRead;
   log: Logger;
+  limits: SocketLimitOptions;
 }) {
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const limits = new SocketLimits(options.limits);
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.limits.maxPayloadBytes });
+  quietClientProtocolErrors(wss, options.log);
   const connections = new WeakMap<WebSocket, Connection>();
   // Clients send the same few operations over and over: parse and validate each text once (bounded).
   const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
@@ -60,6 +65,7 @@ export function attachSubscriptionServer(options: {
   };
   const server = useServer<Record<string, unknown> | undefined>(
     {
+      connectionInitWaitTimeout: options.limits.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const caller = typeof header === 'string' ? await options.tokens.fromAuthorization(header) : null;
@@ -67,11 +73,15 @@ export function attachSubscriptionServer(options: {
           ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send a valid access token in connection_init');
           return false;
         }
+        if (!limits.admit(ctx.extra.socket, caller)) return false;
         connections.set(ctx.extra.socket, { caller, authorization: String(header) });
         return true;
       },
+      onClose: (ctx) => limits.release(ctx.extra.socket),
       // Returning the execution arguments here replaces graphql-ws's own parse, validate and context steps.
       onSubscribe: (ctx, _id, payload) => {
+        const refused = limits.refuseOperation(ctx.subscriptions);
+        if (refused) return refused;
         const document = prepared(payload.query);
         if (!('kind' in document)) return document;
         const connection = connections.get(ctx.extra.socket);
@@ -110,6 +120,7 @@ export function attachSubscriptionServer(options: {
   );
   return {
     wss,
+    limits,
     /** Tells every client the server is going away (1001), then stops accepting sockets. */
     async close(): Promise<void> {
       for (const socket of wss.clients) socket.close(1001, 'Going away: the gateway is shutting down');

@@ -13,6 +13,19 @@ export interface ShopClientOptions {
   fetch?: typeof fetch;
   /** The graphql-ws endpoint for subscriptions; defaults to `url` with http → ws, https → wss. */
   wsUrl?: string;
+  /**
+   * Read at every (re)connect of the subscription socket, instead of `token`: for apps that keep the current access
+   * token in their own session store. When the server closes the socket with 4401, subscriptions reconnect once
+   * with what it returns then.
+   */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+  /**
+   * Called when the server closes the subscription socket with 4401 (the access token expired, or was refused):
+   * returns a fresh access token, e.g. from `refreshSession`, which later calls use too. Running subscriptions
+   * reconnect with it and subscribe again; if the fresh token is refused as well, or this throws, they fail.
+   * Without `refresh` or `getToken`, a 4401 ends every subscription with UNAUTHENTICATED.
+   */
+  refresh?: () => Promise<string | null>;
 }
 
 /** A response with errors. `data` keeps whatever the gateway could resolve (partial results). */
@@ -53,8 +66,20 @@ export function webSocketUrl(httpUrl: string): string {
 }
 
 const RETRY_ATTEMPTS = 3;
-// The gateway's refusals (4401 bad or missing token, 4403 not allowed); retrying cannot change the answer.
-const CLOSE_CODES: Record<number, string> = { 4401: 'UNAUTHENTICATED', 4403: 'FORBIDDEN' };
+// The gateway's refusals (4401 bad, missing or expired token, 4403 not allowed, 4429 too many sockets for this user);
+// retrying with the same token cannot change the answer.
+const CLOSE_CODES: Record<number, string> = { 4401: 'UNAUTHENTICATED', 4403: 'FORBIDDEN', 4429: 'TOO_MANY_CONNECTIONS' };
+const UNAUTHORIZED = 4401;
+
+/** One graphql-ws client (one socket at a time) and the identity its connections present. */
+interface Socket {
+  client: Client;
+  token: string | null;
+  /** Connections acknowledged so far; a refresh that does not lead to a new one is not tried again. */
+  connected: number;
+  /** The refresh after one 4401 close (graphql-ws rejects every subscription of a socket with the same close event). */
+  renewal?: { cause: unknown; done: Promise<void> };
+}
 
 const printedDocuments = new WeakMap<DocumentNode, string>();
 const subscriptionDocuments = new WeakMap<DocumentNode, boolean>();
@@ -117,39 +142,73 @@ function subscriptionError(failure: unknown): Error {
  * ```
  * Leaving the loop early (`break`, `return`, a throw) unsubscribes. After a dropped connection the client
  * reconnects (a few attempts) and subscribes again, so the current state can arrive twice: compare `revision`.
+ * The gateway closes a socket with 4401 when its access token expires; pass `refresh` (or `getToken`) and the
+ * subscriptions reconnect with a fresh token and carry on, the same way.
  */
 export function createShopClient(options: ShopClientOptions) {
   let token = options.token ?? null;
   const doFetch = options.fetch ?? fetch;
   const wsUrl = options.wsUrl ?? webSocketUrl(options.url);
-  let webSocket: Client | null = null;
+  let webSocket: Socket | null = null;
   // Clients from before a setToken: their sockets keep the old identity, so they only finish what they carry.
-  const retired = new Set<Client>();
+  const retired = new Set<Socket>();
+  const renewable = Boolean(options.refresh ?? options.getToken);
 
-  function webSocketClient(): Client {
+  function webSocketClient(): Socket {
     if (webSocket) return webSocket;
-    const connectionToken = token;
-    webSocket = createClient({
+    const socket: Socket = { token, connected: 0, client: undefined as unknown as Client };
+    socket.client = createClient({
       url: wsUrl,
       webSocketImpl: globalThis.WebSocket ?? WebSocket,
-      connectionParams: () => ({ authorization: connectionToken ? `Bearer ${connectionToken}` : undefined }),
+      connectionParams: async () => {
+        const current = options.getToken ? await options.getToken() : socket.token;
+        return { authorization: current ? `Bearer ${current}` : undefined };
+      },
       lazy: true,
       retryAttempts: RETRY_ATTEMPTS,
-      // Retry dropped connections and network errors, never a refusal (4401 alone is fatal in graphql-ws, 4403 is not).
+      // Retry dropped connections and network errors, never a refusal (4401 and 4429 are fatal in graphql-ws, 4403 is
+      // not). A 4401 is handled per subscription below, with a fresh token.
       shouldRetry: (failure) => !(isCloseEvent(failure) && failure.code >= 4400 && failure.code < 4500),
+      on: { connected: () => void (socket.connected += 1) },
     });
-    return webSocket;
+    webSocket = socket;
+    return socket;
+  }
+
+  /** After a 4401: one refresh for all the subscriptions the close ended; they then reconnect with its token. */
+  function renew(socket: Socket, cause: unknown): Promise<void> {
+    if (socket.renewal && socket.renewal.cause === cause) return socket.renewal.done;
+    const done = (async () => {
+      // With getToken alone there is nothing to call: the reconnect reads it again.
+      if (!options.refresh) return;
+      const fresh = await options.refresh();
+      socket.token = fresh;
+      if (webSocket === socket) token = fresh;
+    })();
+    socket.renewal = { cause, done };
+    return done;
   }
 
   async function* subscription<T>(query: string, variables: unknown): AsyncGenerator<T, void, undefined> {
-    const results = webSocketClient().iterate<T>({ query, variables: (variables ?? {}) as Record<string, unknown> });
+    const payload = { query, variables: (variables ?? {}) as Record<string, unknown> };
+    const socket = webSocketClient();
+    let results = socket.client.iterate<T>(payload);
+    let renewedAt: number | undefined;
     try {
       for (;;) {
         let step: IteratorResult<FormattedExecutionResult<T, unknown>>;
         try {
           step = await results.next();
         } catch (failure) {
-          throw subscriptionError(failure);
+          // A fresh token refused as well (no connection acknowledged since the last renewal) is final.
+          if (!renewable || !isCloseEvent(failure) || failure.code !== UNAUTHORIZED || renewedAt === socket.connected) {
+            throw subscriptionError(failure);
+          }
+          await renew(socket, failure);
+          renewedAt = socket.connected;
+          await results.return?.();
+          results = socket.client.iterate<T>(payload);
+          continue;
         }
         if (step.done) return;
         const { data, errors } = step.value;
@@ -211,7 +270,7 @@ export function createShopClient(options: ShopClientOptions) {
     },
     /** Close the WebSocket connection(s); running subscriptions end. Later subscriptions open a new connection. */
     async dispose() {
-      const clients = [...retired, ...(webSocket ? [webSocket] : [])];
+      const clients = [...retired, ...(webSocket ? [webSocket] : [])].map((socket) => socket.client);
       retired.clear();
       webSocket = null;
       // A connection refused while closing rejects here; there is nothing left to close then.
