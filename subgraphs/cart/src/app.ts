@@ -21,8 +21,8 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
   const tokens = new TokenService(env);
   const productService = new ServiceClient({ name: 'product', url: env.PRODUCT_URL, log, timeoutMs: env.PRODUCT_TIMEOUT_MS, retries: 1 });
   const products = new ProductClient(productService);
-  const policy = { maxQuantity: env.CART_MAX_QUANTITY };
-  const { schema } = await buildCartSubgraph({ currency: env.CURRENCY });
+  const policy = { maxQuantity: env.CART_MAX_QUANTITY, maxTotalCents: env.CART_MAX_TOTAL_CENTS };
+  const { schema } = await buildCartSubgraph({ currency: env.CURRENCY, maxTotalCents: env.CART_MAX_TOTAL_CENTS });
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
     port: env.CART_PORT,
