@@ -20,3 +20,4 @@ export * from './health-server.js';
 export * from './service-client.js';
 export * from './topics.js';
 export * from './dev-keys.js';
+export * from './sealed-box.js';

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, Redis, redisReconnect, serveSubgraph, ServiceClient, TokenService } from '@shop/kit';
+import { createLogger, createOrm, migrate, Redis, redisReconnect, SealedBox, serveSubgraph, ServiceClient, TokenService } from '@shop/kit';
 import { Broker, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
@@ -75,6 +75,8 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
     publisher,
     nudge,
     takeoverAfterMs: Math.min(env.SERVICE_TIMEOUT_MS * 3, Math.floor(env.CHECKOUT_ABANDON_AFTER_MS / 2)),
+    maxTotalCents: env.CART_MAX_TOTAL_CENTS,
+    paymentTokens: new SealedBox(env.PAYMENT_TOKEN_KEY),
   };
   const { schema } = await buildOrderSubgraph({
     pubSub: { publish: (topic, payload) => pubsub.publish(topic, payload), subscribe: (topic) => pubsub.asyncIterableIterator(topic) },
