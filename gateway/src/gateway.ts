@@ -122,6 +122,7 @@ export async function startGateway(env: GatewayEnv) {
     httpServer: server.httpServer,
     schema: apiSchema,
     maxTokens: env.MAX_QUERY_TOKENS,
+    production: env.NODE_ENV === 'production',
     tokens,
     hub,
     readAs,

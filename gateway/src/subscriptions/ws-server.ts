@@ -4,7 +4,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, type Caller, type UserTokenVerifier } from '@shop/kit';
+import { AppError, hideSuggestions, type Caller, type UserTokenVerifier } from '@shop/kit';
 import type { FederatedRead, OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
 import { quietClientProtocolErrors, SocketLimits, type SocketLimitOptions } from './socket-limits.js';
@@ -36,6 +36,8 @@ export function attachSubscriptionServer(options: {
   schema: GraphQLSchema;
   /** The same parser token limit as HTTP requests. */
   maxTokens: number;
+  /** Hides "Did you mean …?" in validation errors, as HTTP does in production. */
+  production?: boolean;
   tokens: UserTokenVerifier;
   hub: OrderStatusHub;
   readAs: FederatedRead;
@@ -54,7 +56,7 @@ export function attachSubscriptionServer(options: {
       try {
         const document = parse(query, { maxTokens: options.maxTokens });
         const errors = validate(options.schema, document);
-        entry = errors.length ? errors : document;
+        entry = errors.length ? (options.production ? hideSuggestions(errors) : errors) : document;
       } catch (error) {
         entry = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
       }

@@ -21,3 +21,4 @@ export * from './service-client.js';
 export * from './topics.js';
 export * from './dev-keys.js';
 export * from './internal-auth.js';
+export * from './sealed-box.js';

@@ -7,7 +7,18 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     name: service,
     level,
     base: { service },
-    redact: { paths: ['password', '*.password', 'req.headers.authorization', 'refreshToken', '*.refreshToken'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'req.headers.authorization',
+        'refreshToken',
+        '*.refreshToken',
+        // Card tokens, plain or sealed, wherever an event, its data or an input is logged whole.
+        ...['paymentToken', 'paymentTokenSealed'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+      ],
+      censor: '[redacted]',
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
 }

@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Request } from 'express';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { EXPECTED_CODES } from './errors.js';
 
@@ -42,6 +42,25 @@ export function errorFormatter(log: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * Strips graphql-js's "Did you mean …?" from validation errors: in production they would let anyone spell out a
+ * schema whose introspection is off. The same rule as Apollo's `hideSchemaDetailsFromClientErrors`.
+ */
+export function hideSuggestions(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) => {
+    const message = error.message.replace(/ ?Did you mean(.+?)\?$/, '');
+    if (message === error.message) return error;
+    return new GraphQLError(message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: error.originalError,
+      extensions: error.extensions,
+    });
+  });
 }
 
 export function correlationIdOf(req: Request): string {
@@ -116,6 +135,7 @@ export async function startHttpService<TContext extends BaseContext>(
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
     csrfPrevention: true,
     introspection: !options.production,
+    hideSchemaDetailsFromClientErrors: options.production,
     includeStacktraceInErrorResponses: false,
     formatError: errorFormatter(options.log),
     plugins: [

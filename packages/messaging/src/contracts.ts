@@ -14,7 +14,10 @@ export const eventContracts = {
     items: z.array(orderLine).min(1),
     totalCents: cents,
     currency,
-    paymentToken: z.string().min(1),
+    /** No longer written: the token in plain text. Still accepted from events published before the sealed one. */
+    paymentToken: z.string().min(1).optional(),
+    /** The payment token sealed (AES-256-GCM, PAYMENT_TOKEN_KEY, bound to orderId); only the payment worker opens it. */
+    paymentTokenSealed: z.string().min(1).optional(),
   }),
   'payment.succeeded': z.object({ orderId: uuid, paymentId: uuid, amountCents: cents, currency }),
   'payment.failed': z.object({ orderId: uuid, paymentId: uuid.optional(), reason: z.string() }),

@@ -27,8 +27,8 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     retries: 1,
   });
   const products = new ProductClient(productService);
-  const policy = { maxQuantity: env.CART_MAX_QUANTITY };
-  const { schema } = await buildCartSubgraph({ currency: env.CURRENCY });
+  const policy = { maxQuantity: env.CART_MAX_QUANTITY, maxTotalCents: env.CART_MAX_TOTAL_CENTS };
+  const { schema } = await buildCartSubgraph({ currency: env.CURRENCY, maxTotalCents: env.CART_MAX_TOTAL_CENTS });
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
     port: env.CART_PORT,

@@ -1,7 +1,15 @@
-import { commonEnv,
+import {
+  commonEnv,
+  DEFAULT_MAX_TOTAL_CENTS,
   internalKeysEnv,
+  loadEnv,
+  MAX_MONEY_CENTS,
+  port,
+  postgresUrl,
+  requireInProduction,
   SUBGRAPH_SECRETS,
-  userKeysEnv, loadEnv, requireInProduction, port, postgresUrl } from '@shop/kit';
+  userKeysEnv,
+} from '@shop/kit';
 import { z } from 'zod';
 
 export const cartEnvSchema = z
@@ -12,6 +20,8 @@ export const cartEnvSchema = z
     PRODUCT_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4002/graphql'),
     PRODUCT_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
     CART_MAX_QUANTITY: z.coerce.number().int().min(1).max(10_000).default(99),
+    /** The largest line total and cart subtotal at current prices; below GraphQL's Int limit. */
+    CART_MAX_TOTAL_CENTS: z.coerce.number().int().min(1).max(MAX_MONEY_CENTS).default(DEFAULT_MAX_TOTAL_CENTS),
     CURRENCY: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')

@@ -5,6 +5,7 @@ import {
   migrate,
   Redis,
   redisReconnect,
+  SealedBox,
   serveSubgraph,
   ServiceClient,
   ServiceCredentials,
@@ -84,6 +85,8 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
     publisher,
     nudge,
     takeoverAfterMs: Math.min(env.SERVICE_TIMEOUT_MS * 3, Math.floor(env.CHECKOUT_ABANDON_AFTER_MS / 2)),
+    maxTotalCents: env.CART_MAX_TOTAL_CENTS,
+    paymentTokens: new SealedBox(env.PAYMENT_TOKEN_KEY),
   };
   const { schema } = await buildOrderSubgraph({
     pubSub: { publish: (topic, payload) => pubsub.publish(topic, payload), subscribe: (topic) => pubsub.asyncIterableIterator(topic) },

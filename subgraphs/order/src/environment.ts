@@ -1,7 +1,20 @@
-import { commonEnv,
+import {
+  aesKey,
+  commonEnv,
+  DEFAULT_MAX_TOTAL_CENTS,
+  devPaymentTokenKey,
+  eventsExchange,
   internalKeysEnv,
+  loadEnv,
+  MAX_MONEY_CENTS,
+  port,
+  postgresUrl,
+  rabbitmqUrl,
+  redisUrl,
+  requireInProduction,
   SUBGRAPH_SECRETS,
-  userKeysEnv, eventsExchange, loadEnv, port, postgresUrl, rabbitmqUrl, redisUrl, requireInProduction } from '@shop/kit';
+  userKeysEnv,
+} from '@shop/kit';
 import { z } from 'zod';
 
 const serviceUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
@@ -15,6 +28,8 @@ export const orderEnvSchema = z
     CART_URL: serviceUrl('http://localhost:4003/graphql'),
     PRODUCT_URL: serviceUrl('http://localhost:4002/graphql'),
     SERVICE_TIMEOUT_MS: millis(3000, 50),
+    /** The largest order total; the same setting as the cart's, so any cart the cart accepts can be bought. */
+    CART_MAX_TOTAL_CENTS: z.coerce.number().int().min(1).max(MAX_MONEY_CENTS).default(DEFAULT_MAX_TOTAL_CENTS),
     RABBITMQ_URL: rabbitmqUrl,
     EVENTS_EXCHANGE: eventsExchange,
     /** The durable queue (and `.retry`, `.dlq`) through which this service hears about payments. */
@@ -28,11 +43,14 @@ export const orderEnvSchema = z
     CHECKOUT_ABANDON_AFTER_MS: millis(60_000, 100),
     /** How often the settlement loop looks for work when nothing nudges it. */
     ORDER_SETTLE_INTERVAL_MS: millis(1000),
+    /** Seals payment tokens for the payment worker (the same key there); development: var/keys/payment-token-key. */
+    PAYMENT_TOKEN_KEY: aesKey.optional(),
   })
   .and(commonEnv)
   .and(userKeysEnv)
   .and(internalKeysEnv)
-  .transform(requireInProduction(SUBGRAPH_SECRETS));
+  .transform(requireInProduction([...SUBGRAPH_SECRETS, 'PAYMENT_TOKEN_KEY']))
+  .transform((env) => ({ ...env, PAYMENT_TOKEN_KEY: env.PAYMENT_TOKEN_KEY ?? devPaymentTokenKey() }));
 
 export type OrderEnv = z.infer<typeof orderEnvSchema>;
 

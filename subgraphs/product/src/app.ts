@@ -71,7 +71,13 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     metrics,
     extendContext: (base) => ({
       ...base,
-      products: new ProductService(base.em, env.CURRENCY, cache, base.correlationId, () => relay.nudge()),
+      products: new ProductService(
+        base.em,
+        { currency: env.CURRENCY, maxPriceCents: env.PRODUCT_MAX_PRICE_CENTS },
+        cache,
+        base.correlationId,
+        () => relay.nudge(),
+      ),
       stock: new StockService(base.em, cache, env.RESERVATION_TTL_SECONDS),
     }),
   });

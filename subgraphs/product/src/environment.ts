@@ -1,7 +1,17 @@
-import { commonEnv,
+import {
+  commonEnv,
+  eventsExchange,
   internalKeysEnv,
+  loadEnv,
+  MAX_MONEY_CENTS,
+  port,
+  postgresUrl,
+  rabbitmqUrl,
+  redisUrl,
+  requireInProduction,
   SUBGRAPH_SECRETS,
-  userKeysEnv, eventsExchange, loadEnv, rabbitmqUrl, requireInProduction, port, postgresUrl, redisUrl } from '@shop/kit';
+  userKeysEnv,
+} from '@shop/kit';
 import { z } from 'zod';
 
 export const productEnvSchema = z
@@ -12,6 +22,8 @@ export const productEnvSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
       .default('USD'),
+    /** The highest price createProduct/updateProduct accept ($100,000.00 by default); at most CART's line and total limits allow. */
+    PRODUCT_MAX_PRICE_CENTS: z.coerce.number().int().min(1).max(MAX_MONEY_CENTS).default(10_000_000),
     REDIS_URL: redisUrl,
     RABBITMQ_URL: rabbitmqUrl,
     /** How long a reservation holds stock without a commit: longer than the order's payment window. */

@@ -24,8 +24,14 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectUserDatabase(env, log);
   if (options.prepare) {
-    await migrate(orm);
-    await seedUsers(orm, env);
+    try {
+      await migrate(orm);
+      await seedUsers(orm, env);
+    } catch (error) {
+      // A refused seed (ADMIN_EMAIL taken) stops the start; leave no pool behind.
+      await orm.close();
+      throw error;
+    }
   }
   const tokens = await UserTokenIssuer.create(env.signingKey, env.previousPublicKeys, env);
   const policy = { accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };

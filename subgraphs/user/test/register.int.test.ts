@@ -47,6 +47,15 @@ describe('user subgraph (real Postgres)', () => {
     assert.equal(await service.orm.em.fork().count(User, { emailKey: 'race@example.com' }), 1);
   });
 
+  it('answers a login with an unknown e-mail exactly as one with a wrong password', async () => {
+    await call(REGISTER, { input: { email: 'known@example.com', password: 'known-password', name: 'Known' } });
+    const LOGIN = `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { refreshToken } }`;
+    const unknown = await call(LOGIN, { e: 'nobody@example.com', p: 'known-password' });
+    const wrong = await call(LOGIN, { e: 'known@example.com', p: 'wrong-password' });
+    assert.equal(wrong.errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
+    assert.deepEqual(unknown, wrong);
+  });
+
   it('keeps only a hash of the refresh secret, and the same token refreshed twice at once rotates once', async () => {
     const registered = await call(REGISTER, { input: { email: 'rotate@example.com', password: 'rotate-password', name: 'Rot' } });
     const token = registered.data!.register!.refreshToken;

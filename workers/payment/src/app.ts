@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, pingDatabase, startHealthServer } from '@shop/kit';
+import { createLogger, createOrm, SealedBox, migrate, pingDatabase, startHealthServer } from '@shop/kit';
 import { Broker, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
 import type { PaymentEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -30,6 +30,7 @@ export async function startPaymentWorker(
   await migrate(orm);
   const base = options.provider ?? new SimulatedPaymentProvider(orm);
   const provider = options.wrapProvider ? options.wrapProvider(base) : base;
+  const paymentTokens = new SealedBox(env.PAYMENT_TOKEN_KEY);
   const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();
@@ -41,7 +42,8 @@ export async function startPaymentWorker(
     broker,
     log,
     handle: async (event, em, eventLog) => {
-      if (event.type === 'order.placed') await handleOrderPlaced(event, em, provider, eventLog, env.PAYMENT_PROVIDER_TIMEOUT_MS);
+      if (event.type === 'order.placed')
+        await handleOrderPlaced(event, em, provider, eventLog, env.PAYMENT_PROVIDER_TIMEOUT_MS, paymentTokens);
       else if (event.type === 'order.cancelled') await handleOrderCancelled(event, em, provider, eventLog, env.PAYMENT_PROVIDER_TIMEOUT_MS);
     },
   });

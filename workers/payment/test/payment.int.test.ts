@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createLogger } from '@shop/kit';
+import { createLogger, SealedBox } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
 import { Broker, deleteTopology, queueNames, tapEvents, type EventData, type EventType } from '@shop/messaging';
 import { loadPaymentEnv, SimulatedPaymentProvider, startPaymentWorker, type ChargeRequest } from '../src/index.js';
@@ -16,13 +16,16 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
   /** Orders whose first charge "crashes" after the provider charged: the transaction around it is lost. */
   const crashAfterCharge = new Set<string>();
 
+  // The worker's key, as the order service would share it; events carry the token only sealed with it.
+  const paymentTokenKey = randomBytes(32);
+  const sealer = new SealedBox(paymentTokenKey);
   const placed = (token: string, orderId = randomUUID()): EventData<'order.placed'> => ({
     orderId,
     userId: randomUUID(),
     items: [{ productId: randomUUID(), name: 'Lamp', quantity: 2, unitPriceCents: 1250 }],
     totalCents: 2500,
     currency: 'USD',
-    paymentToken: token,
+    paymentTokenSealed: sealer.seal(token, orderId),
   });
   const cancelled = (order: EventData<'order.placed'>, reason: 'payment_failed' | 'expired' | 'customer' = 'customer') => ({
     orderId: order.orderId,
@@ -56,7 +59,13 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
       log: createLogger('test', 'silent'),
     });
     tap = await tapEvents(broker);
-    const env = loadPaymentEnv({ ...TEST_ENV, PAYMENT_PORT: '0', PAYMENT_DATABASE_URL: databaseUrl, PAYMENT_QUEUE: queue });
+    const env = loadPaymentEnv({
+      ...TEST_ENV,
+      PAYMENT_PORT: '0',
+      PAYMENT_DATABASE_URL: databaseUrl,
+      PAYMENT_QUEUE: queue,
+      PAYMENT_TOKEN_KEY: paymentTokenKey.toString('base64'),
+    });
     // The simulated provider needs the worker's ORM, which exists only once the worker has started.
     const inner: { provider?: SimulatedPaymentProvider } = {};
     worker = await startPaymentWorker(env, {
@@ -102,6 +111,30 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     assert.match(failure?.type === 'payment.failed' ? failure.data.reason : '', /declined/);
     const payments = await worker.orm.em.fork().find(Payment, { orderId: { $in: [ok.orderId, declined.orderId] } });
     assert.deepEqual(payments.map((p) => p.status).sort(), ['failed', 'succeeded']);
+  });
+
+  it('still charges an order.placed published before tokens were sealed (plain paymentToken)', async () => {
+    const { paymentTokenSealed: _sealed, ...legacy } = placed('tok_visa');
+    await publish({ ...legacy, paymentToken: 'tok_visa' });
+    await waitFor(() => outcomesFor(legacy.orderId).length === 1, 'payment event');
+    assert.equal(outcomesFor(legacy.orderId)[0]?.type, 'payment.succeeded');
+  });
+
+  it('charges nothing with a sealed token copied from another order', async () => {
+    const order = { ...placed('tok_visa'), paymentTokenSealed: placed('tok_visa').paymentTokenSealed };
+    const eventId = randomUUID();
+    const charges: string[] = [];
+    const refused = new Promise<void>((resolve) =>
+      worker.consumer.onOutcome((outcome, event) => {
+        if (event.id === eventId) charges.push(outcome);
+        if (event.id === eventId && outcome !== 'applied') resolve();
+      }),
+    );
+    await publish(order, eventId);
+    await refused;
+    assert.deepEqual(charges.slice(0, 1), ['retry']);
+    assert.equal(await worker.orm.em.fork().count(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` }), 0);
+    assert.deepEqual(outcomesFor(order.orderId), []);
   });
 
   it('charges an order once however often it is delivered or re-announced', async () => {

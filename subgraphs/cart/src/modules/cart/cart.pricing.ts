@@ -1,4 +1,4 @@
-import { AppError, money, type Money } from '@shop/kit';
+import { AppError, amountTooLarge, money, type Money } from '@shop/kit';
 import { CartItemType, CartType } from './cart.type.js';
 
 interface MoneyRep {
@@ -25,23 +25,27 @@ function livePrice(item: CartItemRepresentation): MoneyRep {
   return price;
 }
 
-/** Prices one line from what federation handed over: quantity and priceWhenAdded (key) plus the live price (@requires). */
-export function priceItem(item: CartItemRepresentation): CartItemType {
+/**
+ * Prices one line from what federation handed over: quantity and priceWhenAdded (key) plus the live price (@requires).
+ * Prices may rise after a line was added: a line above `maxTotalCents` gets a coded error on lineTotal alone.
+ */
+export function priceItem(item: CartItemRepresentation, maxTotalCents: number): CartItemType {
   const price = livePrice(item);
   const unitPrice: Money = money(price.amountCents, price.currency);
+  const lineCents = price.amountCents * item.quantity;
   return Object.assign(new CartItemType(), {
     id: item.id,
     quantity: item.quantity,
     unitPrice,
-    lineTotal: money(price.amountCents * item.quantity, price.currency),
+    lineTotal: lineCents <= maxTotalCents ? money(lineCents, price.currency) : amountTooLarge('This line', maxTotalCents, price.currency),
     priceChanged: item.priceWhenAdded
       ? item.priceWhenAdded.amountCents !== price.amountCents || item.priceWhenAdded.currency !== price.currency
       : false,
   });
 }
 
-/** The subtotal at live prices, computed from the representation alone. */
-export function priceCart(cart: CartRepresentation, defaultCurrency: string): CartType {
+/** The subtotal at live prices, computed from the representation alone; above `maxTotalCents`, a coded error on subtotal. */
+export function priceCart(cart: CartRepresentation, defaultCurrency: string, maxTotalCents: number): CartType {
   const items = cart.items ?? [];
   let total = 0;
   let currency = defaultCurrency;
@@ -51,5 +55,6 @@ export function priceCart(cart: CartRepresentation, defaultCurrency: string): Ca
     else if (price.currency !== currency) throw new AppError('CONFLICT', 'The cart holds products priced in different currencies');
     total += price.amountCents * item.quantity;
   });
-  return Object.assign(new CartType(), { id: cart.id, subtotal: money(total, currency) });
+  const subtotal = total <= maxTotalCents ? money(total, currency) : amountTooLarge('The cart total', maxTotalCents, currency);
+  return Object.assign(new CartType(), { id: cart.id, subtotal });
 }

@@ -1,11 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, forbidden, isUuid, money, notFound, requireCaller, requireService, type Caller } from '@shop/kit';
+import {
+  AppError,
+  amountTooLarge,
+  badInput,
+  forbidden,
+  isUuid,
+  money,
+  notFound,
+  requireCaller,
+  requireService,
+  type Caller,
+} from '@shop/kit';
 import { CartLine } from './cart-line.entity.js';
 import { CartItemType, CartType, ProductRef } from './cart.type.js';
-import type { ProductClient } from './product.client.js';
+import type { ProductClient, ProductFacts } from './product.client.js';
 
 export interface CartPolicy {
   maxQuantity: number;
+  /** The largest line total and cart subtotal at current prices (CART_MAX_TOTAL_CENTS). */
+  maxTotalCents: number;
 }
 
 export interface CartLineSnapshot {
@@ -42,6 +55,7 @@ export class CartService {
     const wanted = (existing?.quantity ?? 0) + quantity;
     this.checkQuantity(wanted, 1, existing ? `with the ${existing.quantity} already in the cart` : '');
     this.checkStock(product, wanted);
+    await this.checkTotal(userId, product, wanted);
     // One statement, so two adds racing on the same line both count; the WHERE keeps the bound under races too.
     const rows: Array<{ quantity: number }> = await this.em.getConnection().execute(
       `insert into cart_lines (user_id, product_id, quantity, price_when_added_cents, currency, added_at, updated_at)
@@ -63,6 +77,7 @@ export class CartService {
     if (quantity === 0) return this.remove(caller, productId);
     const product = await this.product(productId);
     this.checkStock(product, quantity);
+    await this.checkTotal(userId, product, quantity);
     await this.em.getConnection().execute(
       `insert into cart_lines (user_id, product_id, quantity, price_when_added_cents, currency, added_at, updated_at)
        values (?, ?, ?, ?, ?, now(), now())
@@ -130,6 +145,21 @@ export class CartService {
       const suffix = context ? ` (${context})` : '';
       throw badInput([{ field: 'quantity', message: `must be between ${min} and ${this.policy.maxQuantity} per line${suffix}` }]);
     }
+  }
+
+  /**
+   * Refuses a line, or a cart, whose total at current prices would pass the limit. Two changes racing on
+   * different lines can still pass it together; reading such a cart then fails on `subtotal` alone.
+   */
+  private async checkTotal(userId: string, product: ProductFacts, quantity: number): Promise<void> {
+    const { currency } = product.price;
+    const lineCents = product.price.amountCents * quantity;
+    if (lineCents > this.policy.maxTotalCents) throw amountTooLarge('This line', this.policy.maxTotalCents, currency);
+    const others = await this.em.find(CartLine, { userId, productId: { $ne: product.id } });
+    const quantities = new Map(others.map((line) => [line.productId, line.quantity]));
+    const prices = await this.products.prices([...quantities.keys()], this.correlationId);
+    const subtotal = prices.reduce((sum, p) => sum + p.price.amountCents * quantities.get(p.id)!, lineCents);
+    if (subtotal > this.policy.maxTotalCents) throw amountTooLarge('The cart total', this.policy.maxTotalCents, currency);
   }
 
   private checkStock(product: { id: string; name: string; stock: number }, wanted: number) {

@@ -1,4 +1,4 @@
-import { Money } from '@shop/kit';
+import { Money, type AppError } from '@shop/kit';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 
 const LIVE_PRICE = 'product { price { amountCents currency } }';
@@ -43,9 +43,10 @@ export class CartItemType {
   @Field(() => Money, { description: "The product's price now." })
   unitPrice?: Money;
 
+  /** An AppError when the line is too large to show: its field resolver throws it, so only this field fails. */
   @Directive(`@requires(fields: "${LIVE_PRICE}")`)
   @Field(() => Money, { description: 'unitPrice × quantity, at the current price.' })
-  lineTotal?: Money;
+  lineTotal?: Money | AppError;
 
   @Directive(`@requires(fields: "${LIVE_PRICE}")`)
   @Field(() => Boolean, { description: 'True when the current price differs from priceWhenAdded.' })
@@ -64,9 +65,10 @@ export class CartType {
   @Field(() => Int, { description: 'Units in the cart (sum of quantities).' })
   itemCount!: number;
 
+  /** As CartItem.lineTotal: an AppError when the total is too large to show. */
   @Directive(`@requires(fields: "items { ${LIVE_PRICE} }")`)
   @Field(() => Money, { description: 'Sum of the line totals at current prices.' })
-  subtotal?: Money;
+  subtotal?: Money | AppError;
 }
 
 // Internal API for the order subgraph: @inaccessible keeps it out of the client schema, and the service

@@ -16,6 +16,7 @@ import {
   requireCaller,
   type Caller,
   type PageInfo,
+  type SealedBox,
 } from '@shop/kit';
 import { recordEvent } from '@shop/messaging';
 import type { Logger } from 'pino';
@@ -33,6 +34,10 @@ export interface OrderDependencies {
   nudge: () => void;
   /** A checkout attempt older than this may be taken over by a retry with the same key. */
   takeoverAfterMs: number;
+  /** The largest order total (CART_MAX_TOTAL_CENTS): a larger cart is refused before anything is reserved. */
+  maxTotalCents: number;
+  /** Seals the payment token for the payment worker (PAYMENT_TOKEN_KEY): it is never stored in plain text. */
+  paymentTokens: SealedBox;
 }
 
 const checkoutInput = z.object({
@@ -90,6 +95,7 @@ export class OrderService {
       reserved = await this.deps.stock.reserve(
         orderId,
         lines.map(({ productId, quantity }) => ({ productId, quantity })),
+        this.deps.maxTotalCents,
         this.correlationId,
       );
     } catch (error) {
@@ -144,7 +150,7 @@ export class OrderService {
           items: reserved.map(({ productId, name, quantity, unitPriceCents }) => ({ productId, name, quantity, unitPriceCents })),
           totalCents: order.totalCents,
           currency,
-          paymentToken: input.paymentToken,
+          paymentTokenSealed: this.deps.paymentTokens.seal(input.paymentToken, orderId),
         },
         this.correlationId,
       );

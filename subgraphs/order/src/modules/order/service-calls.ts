@@ -76,10 +76,15 @@ export class StockCalls {
   ) {}
 
   /** All lines or none, at the product subgraph's current prices; idempotent per order id, so it may be retried. */
-  async reserve(orderId: string, lines: Array<{ productId: string; quantity: number }>, correlationId: string): Promise<ReservedLine[]> {
+  async reserve(
+    orderId: string,
+    lines: Array<{ productId: string; quantity: number }>,
+    maxTotalCents: number,
+    correlationId: string,
+  ): Promise<ReservedLine[]> {
     const reply = await this.client.request<{ reserveStock: ReservedLine[] }>(
-      'mutation OrderReserveStock($orderId: ID!, $lines: [StockLineInput!]!) { reserveStock(orderId: $orderId, lines: $lines) { productId quantity name unitPriceCents currency } }',
-      { orderId, lines },
+      'mutation OrderReserveStock($orderId: ID!, $lines: [StockLineInput!]!, $maxTotalCents: Int) { reserveStock(orderId: $orderId, lines: $lines, maxTotalCents: $maxTotalCents) { productId quantity name unitPriceCents currency } }',
+      { orderId, lines, maxTotalCents },
       { correlationId, idempotent: true },
     );
     return unwrap('product', reply, this.log).reserveStock;

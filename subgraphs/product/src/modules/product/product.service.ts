@@ -1,41 +1,61 @@
 import { OptimisticLockError, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, decodeCursor, encodeCursor, isUuid, notFound, pageSize, parseInput, requireAdmin, type Caller } from '@shop/kit';
+import {
+  badInput,
+  conflict,
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  notFound,
+  pageSize,
+  parseInput,
+  requireAdmin,
+  type Caller,
+} from '@shop/kit';
 import { z } from 'zod';
 import { recordEvent } from '@shop/messaging';
 import type { ProductCache, ProductRecord } from './product.cache.js';
 import { Product } from './product.entity.js';
 
-const MAX_PRICE_CENTS = 100_000_000;
 const MAX_STOCK = 1_000_000;
+/** Longer terms are no real search, only a costly ILIKE scan. */
+export const MAX_SEARCH_LENGTH = 100;
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const description = z.string().trim().max(5000, 'must be at most 5000 characters');
-const priceCents = z.number().int('must be whole cents').min(0, 'must be >= 0').max(MAX_PRICE_CENTS, `must be <= ${MAX_PRICE_CENTS}`);
+const priceCents = (max: number) => z.number().int('must be whole cents').min(0, 'must be >= 0').max(max, `must be <= ${max}`);
 const stock = z.number().int().min(0, 'must be >= 0').max(MAX_STOCK, `must be <= ${MAX_STOCK}`);
 
-export const createProductSchema = z.object({
-  sku: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
-    .transform((s) => s.toUpperCase()),
-  name,
-  description: description.default(''),
-  priceCents,
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
-    .nullish(),
-  stock,
-});
+export const createProductSchema = (maxPriceCents: number) =>
+  z.object({
+    sku: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+      .transform((s) => s.toUpperCase()),
+    name,
+    description: description.default(''),
+    priceCents: priceCents(maxPriceCents),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .nullish(),
+    stock,
+  });
 
-export const updateProductSchema = z.object({
-  name: name.nullish(),
-  description: description.nullish(),
-  priceCents: priceCents.nullish(),
-  stock: stock.nullish(),
-});
+export const updateProductSchema = (maxPriceCents: number) =>
+  z.object({
+    name: name.nullish(),
+    description: description.nullish(),
+    priceCents: priceCents(maxPriceCents).nullish(),
+    stock: stock.nullish(),
+  });
+
+export interface ProductPolicy {
+  currency: string;
+  /** Keeps every price, and a cart line of it, far below GraphQL's Int limit. */
+  maxPriceCents: number;
+}
 
 export interface ProductPage {
   items: Array<{ cursor: string; product: Product }>;
@@ -49,7 +69,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class ProductService {
   constructor(
     private readonly em: EntityManager,
-    private readonly currency: string,
+    private readonly policy: ProductPolicy,
     private readonly cache: ProductCache,
     private readonly correlationId: string,
     /** Called after a commit that wrote events, so the relay publishes them now. */
@@ -76,6 +96,8 @@ export class ProductService {
   /** Keyset pagination ordered by (name, id): stable under inserts, no OFFSET scans. */
   async list(args: { first: number; after?: string | null; search?: string | null }): Promise<ProductPage> {
     const first = pageSize(args.first);
+    if (args.search && args.search.length > MAX_SEARCH_LENGTH)
+      throw badInput([{ field: 'search', message: `must be at most ${MAX_SEARCH_LENGTH} characters` }]);
     const term = args.search?.trim();
     const filter: FilterQuery<Product> = term
       ? { archivedAt: null, $or: [{ name: { $ilike: `%${escapeLike(term)}%` } }, { sku: { $ilike: `%${escapeLike(term)}%` } }] }
@@ -96,8 +118,8 @@ export class ProductService {
 
   async create(caller: Caller | null, input: unknown): Promise<ProductRecord> {
     requireAdmin(caller);
-    const data = parseInput(createProductSchema, input);
-    const product = this.em.create(Product, { ...data, currency: data.currency ?? this.currency });
+    const data = parseInput(createProductSchema(this.policy.maxPriceCents), input);
+    const product = this.em.create(Product, { ...data, currency: data.currency ?? this.policy.currency });
     try {
       await this.em.persistAndFlush(product);
     } catch (error) {
@@ -110,7 +132,7 @@ export class ProductService {
 
   async update(caller: Caller | null, id: string, input: unknown): Promise<ProductRecord> {
     requireAdmin(caller);
-    const data = parseInput(updateProductSchema, input);
+    const data = parseInput(updateProductSchema(this.policy.maxPriceCents), input);
     return this.change(id, (product) => {
       const oldPriceCents = product.priceCents;
       for (const key of ['name', 'description', 'priceCents', 'stock'] as const) {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { MAX_MONEY_CENTS } from '@shop/kit';
 import type { ProductContext } from '../../context.js';
 import { ReservedStockLine, StockLineInput } from './stock.type.js';
 
@@ -13,8 +14,12 @@ export class StockResolver {
     @Arg('orderId', () => ID) orderId: string,
     @Arg('lines', () => [StockLineInput]) lines: StockLineInput[],
     @Ctx() ctx: ProductContext,
+    @Arg('maxTotalCents', () => Int, { nullable: true, description: 'Refuse (BAD_USER_INPUT, nothing reserved) above this total.' })
+    maxTotalCents?: number | null,
   ): Promise<ReservedStockLine[]> {
-    return (await ctx.stock.reserve(ctx.caller, orderId, lines)).map((line) => Object.assign(new ReservedStockLine(), line));
+    return (await ctx.stock.reserve(ctx.caller, orderId, lines, maxTotalCents ?? MAX_MONEY_CENTS)).map((line) =>
+      Object.assign(new ReservedStockLine(), line),
+    );
   }
 
   @Directive('@inaccessible')

@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
-import { AppError, BACKGROUND_SQL, badInput, isUuid, requireService, type Caller } from '@shop/kit';
+import { AppError, amountTooLarge, BACKGROUND_SQL, badInput, MAX_MONEY_CENTS, isUuid, requireService, type Caller } from '@shop/kit';
 import type { ProductCache, ProductRecord } from '../product/product.cache.js';
 import { Product } from '../product/product.entity.js';
 import type { ReservationStatus } from './stock-reservation.entity.js';
@@ -56,7 +56,7 @@ export class StockService {
    * Each line is one conditional UPDATE (no read-modify-write), taken in product-id order so concurrent
    * multi-line reservations cannot deadlock.
    */
-  async reserve(caller: Caller | null, orderId: string, lines: StockLine[]): Promise<ReservedLine[]> {
+  async reserve(caller: Caller | null, orderId: string, lines: StockLine[], maxTotalCents = MAX_MONEY_CENTS): Promise<ReservedLine[]> {
     requireService(caller);
     checkOrderId(orderId);
     const merged = mergeLines(lines);
@@ -100,6 +100,9 @@ export class StockService {
         }
         changed.push(row);
       }
+      // Checked at the prices just locked, and thrown inside the transaction: an order too large reserves nothing.
+      const totalCents = changed.reduce((sum, row, i) => sum + row.price_cents * merged[i]!.quantity, 0);
+      if (totalCents > maxTotalCents) throw amountTooLarge('The order total', maxTotalCents, changed[0]!.currency);
       const expiresAt = new Date(Date.now() + this.reservationTtlSeconds * 1000);
       await em.execute(
         `insert into stock_reservations (order_id, product_id, quantity, status, expires_at, created_at, updated_at)

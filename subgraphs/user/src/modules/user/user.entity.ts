@@ -4,7 +4,7 @@ import type { UserRole } from '@shop/kit';
 
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'role' | 'createdAt';
+  [OptionalProps]?: 'role' | 'createdAt' | 'seededAdmin';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -26,6 +26,10 @@ export class User {
 
   @Enum({ items: ['CUSTOMER', 'ADMIN'], type: 'string' })
   role: UserRole = 'CUSTOMER';
+
+  /** True only for the account the admin seeder created: the one account it may ever promote or re-password. */
+  @Property({ type: 'boolean', hidden: true })
+  seededAdmin: boolean = false;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

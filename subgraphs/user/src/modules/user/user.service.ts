@@ -50,8 +50,10 @@ export class UserService {
   async register(input: unknown): Promise<AuthResult> {
     const { email, password, name } = parseInput(registerSchema, input);
     const emailKey = normalizeEmail(email);
+    // Hashed before the lookup, so a taken address costs the same Argon2 time as a fresh one.
+    const passwordHash = await hashPassword(password);
     if (await this.em.count(User, { emailKey })) throw emailTaken();
-    const user = this.em.create(User, { email, emailKey, name, passwordHash: await hashPassword(password), role: 'CUSTOMER' });
+    const user = this.em.create(User, { email, emailKey, name, passwordHash, role: 'CUSTOMER' });
     try {
       const result = await this.em.transactional(async (em) => {
         em.persist(user);

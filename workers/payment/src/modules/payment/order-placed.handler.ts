@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { recordEvent, type EventEnvelope } from '@shop/messaging';
+import type { SealedBox } from '@shop/kit';
 import type { Logger } from 'pino';
 import { lockOrder } from './order-lock.js';
 import { Payment } from './payment.entity.js';
@@ -16,8 +17,9 @@ export async function handleOrderPlaced(
   provider: PaymentProvider,
   log: Logger,
   timeoutMs: number,
+  paymentTokens: SealedBox,
 ): Promise<void> {
-  const { orderId, userId, totalCents, currency, paymentToken } = event.data;
+  const { orderId, userId, totalCents, currency, paymentToken, paymentTokenSealed } = event.data;
   await lockOrder(em, orderId);
   const existing = await em.findOne(Payment, { orderId });
   if (existing?.status === 'voided') {
@@ -28,8 +30,11 @@ export async function handleOrderPlaced(
     log.info({ orderId, status: existing.status }, 'order already has a payment; nothing to do');
     return;
   }
+  // Opened only now, just before the charge; a plain token comes only from events published before sealing.
+  const token = paymentTokenSealed ? paymentTokens.open(paymentTokenSealed, orderId) : paymentToken;
+  if (!token) throw new Error(`order.placed for ${orderId} carries no payment token`);
   const result = await withTimeout(
-    provider.charge({ idempotencyKey: `order:${orderId}`, amountCents: totalCents, currency, token: paymentToken }),
+    provider.charge({ idempotencyKey: `order:${orderId}`, amountCents: totalCents, currency, token }),
     timeoutMs,
   );
   const payment = em.create(Payment, {
