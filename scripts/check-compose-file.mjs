@@ -23,8 +23,15 @@ const INFRASTRUCTURE = {
   redis: { schemes: ['redis:', 'rediss:'], port: 6379 },
   rabbitmq: { schemes: ['amqp:', 'amqps:'], port: 5672 },
 };
-// Variables whose value must be the same everywhere: the user service signs tokens, every other service verifies them.
-const SHARED = ['JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE'];
+// Variables whose value must be the same everywhere they are set: token issuer and audience, the internal secrets
+// (the gateway's checked by every subgraph, the services' own), and the key that seals payment tokens.
+const SHARED = ['JWT_ISSUER', 'JWT_AUDIENCE', 'GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET', 'PAYMENT_TOKEN_KEY'];
+// Who may hold what: only the user service signs user tokens; the gateway never holds the services' secret.
+const HELD_ONLY_BY = { USER_SIGNING_KEY: ['user'], SERVICE_TOKEN_SECRET: ['user', 'product', 'cart', 'order'] };
+// Kit env pieces a service may compose in (`.and(name)`), besides commonEnv.
+const KIT_PIECES = ['userKeysEnv', 'internalKeysEnv'];
+// Kit name lists a service may pass to requireInProduction.
+const KIT_REQUIRED_LISTS = { SUBGRAPH_SECRETS: ['GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET'] };
 const LOOPBACK = /\b(localhost|127\.0\.0\.1)\b|\[::1\]/;
 
 const problems = [];
@@ -124,8 +131,16 @@ function envModelOf(dir) {
   if (!existsSync(path.join(root, file))) return undefined;
   const source = read(file);
   const usesCommon = /\bcommonEnv\b|\brequireInProduction\(/.test(source);
-  const vars = new Map([...(usesCommon ? commonVars : []), ...describeVariables(objectEntries(source), parseHelpers(kitSource, source))]);
-  const required = new Set([...(usesCommon ? commonRequired : []), ...namesRequiredInProduction(source, vars)]);
+  const pieces = KIT_PIECES.filter((piece) => new RegExp(`\\b${piece}\\b`).test(source)).flatMap((piece) => [
+    ...describeVariables(objectEntries(kitHelpers.get(piece) ?? ''), kitHelpers),
+  ]);
+  const vars = new Map([
+    ...(usesCommon ? commonVars : []),
+    ...pieces,
+    ...describeVariables(objectEntries(source), parseHelpers(kitSource, source)),
+  ]);
+  const listed = Object.entries(KIT_REQUIRED_LISTS).flatMap(([list, names]) => (new RegExp(`\\b${list}\\b`).test(source) ? names : []));
+  const required = new Set([...(usesCommon ? commonRequired : []), ...listed, ...namesRequiredInProduction(source, vars)]);
   return { file, vars, requiredInProduction: required };
 }
 
@@ -240,8 +255,12 @@ for (const [name, spec] of Object.entries(NODE_SERVICES)) {
       }
     }
     for (const key of model.requiredInProduction) check(env[key] !== undefined, `${name}: ${key} is required in production but not set`);
+    for (const [key, holders] of Object.entries(HELD_ONLY_BY)) {
+      check(env[key] === undefined || holders.includes(name), `${name}: must not hold ${key} (only ${holders.join(', ')} may)`);
+    }
     for (const key of SHARED) {
-      if (model.vars.has(key)) shared[key].set(name, env[key] ?? model.vars.get(key).defaultValue);
+      const value = env[key] ?? model.vars.get(key)?.defaultValue;
+      if (model.vars.has(key) && value !== undefined) shared[key].set(name, value);
     }
   }
   check(env.NODE_ENV === 'production', `${name}: NODE_ENV is ${env.NODE_ENV ?? 'not set'}, expected production`);
@@ -272,9 +291,10 @@ for (const [name, spec] of Object.entries(NODE_SERVICES)) {
     if (INFRASTRUCTURE[host]) {
       check(INFRASTRUCTURE[host].schemes.includes(url.protocol), `${name}: ${key} speaks ${url.protocol} to ${host}`);
     } else {
-      check(url.pathname === '/graphql', `${name}: ${key} should end in /graphql, not ${url.pathname}`);
+      const expectedPath = key === 'USER_JWKS_URL' ? '/.well-known/jwks.json' : '/graphql';
+      check(url.pathname === expectedPath, `${name}: ${key} should end in ${expectedPath}, not ${url.pathname}`);
     }
-    const target = /^([A-Z]+)_URL$/.exec(key)?.[1].toLowerCase();
+    const target = /^([A-Z]+)_(?:JWKS_)?URL$/.exec(key)?.[1].toLowerCase();
     if (target && NODE_SERVICES[target]) check(host === target, `${name}: ${key} points at ${host}, not at ${target}`);
     if (host === 'postgres') {
       const database = url.pathname.slice(1);

@@ -29,7 +29,10 @@ describe('gateway in production mode', () => {
     fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
 
   it('will not start without its credential for the subgraphs', () => {
-    assert.throws(() => loadGatewayEnv({ NODE_ENV: 'production', KEYS_DIR: '/nonexistent' }), /GATEWAY_TOKEN_SECRET: required in production/);
+    assert.throws(
+      () => loadGatewayEnv({ NODE_ENV: 'production', KEYS_DIR: '/nonexistent' }),
+      /GATEWAY_TOKEN_SECRET: required in production/,
+    );
   });
 
   it('refuses introspection and serves no Sandbox', async () => {

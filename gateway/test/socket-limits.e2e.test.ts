@@ -52,8 +52,7 @@ describe('graphql-ws session limits at the gateway', () => {
   });
 
   /** The one place this file mints tokens: an access token for `shopper` that expires within `seconds`. */
-  const shortLivedToken = (shopper: Shopper, seconds: number) =>
-    testTokens.user({ userId: shopper.user.id, role: 'CUSTOMER' }, seconds);
+  const shortLivedToken = (shopper: Shopper, seconds: number) => testTokens.user({ userId: shopper.user.id, role: 'CUSTOMER' }, seconds);
 
   const socketClient = (options: { token: string; refresh?: () => Promise<string | null> }) => {
     const client = createShopClient({ url: system.url, ...options });

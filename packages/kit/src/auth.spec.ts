@@ -33,7 +33,10 @@ async function jwksServer(initial: object) {
 describe('user tokens', () => {
   it('are EdDSA-signed by the issuer and verified with its public keys only', async () => {
     const issuer = await UserTokenIssuer.create(generateSigningKey(), [], audience);
-    assert.ok(issuer.jwks.keys.every((k) => !('d' in k)), 'the JWKS holds no private part');
+    assert.ok(
+      issuer.jwks.keys.every((k) => !('d' in k)),
+      'the JWKS holds no private part',
+    );
     const token = await issuer.issue(claims, 60);
     const verifier = new UserTokenVerifier((await import('jose')).createLocalJWKSet(issuer.jwks), audience);
     const caller = await verifier.verify(token);
@@ -52,9 +55,7 @@ describe('user tokens', () => {
     const hs256 = (secret: string) =>
       new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: issuer.kid }).sign(new TextEncoder().encode(secret));
     const signed = async (body: object, signingKey = key) =>
-      new SignJWT(body as never)
-        .setProtectedHeader({ alg: 'EdDSA', kid: signingKey.kid! })
-        .sign(await importJWK(signingKey, 'EdDSA'));
+      new SignJWT(body as never).setProtectedHeader({ alg: 'EdDSA', kid: signingKey.kid! }).sign(await importJWK(signingKey, 'EdDSA'));
     const refused = {
       garbage: 'garbage',
       dots: 'a.b.c',

@@ -45,7 +45,9 @@ const USER_TOKEN_ALGORITHM = 'EdDSA';
 export function generateSigningKey(): JWK {
   const { privateKey } = generateKeyPairSync('ed25519');
   const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-  const thumbprint = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x })).digest('base64url');
+  const thumbprint = createHash('sha256')
+    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x }))
+    .digest('base64url');
   return { ...jwk, alg: USER_TOKEN_ALGORITHM, use: 'sig', kid: thumbprint };
 }
 

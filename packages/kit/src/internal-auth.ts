@@ -70,7 +70,10 @@ export class GatewayCredentials {
 export class ServiceCredentials {
   private readonly cache: CredentialCache;
 
-  constructor(secret: string, readonly service: string) {
+  constructor(
+    secret: string,
+    readonly service: string,
+  ) {
     if (service === GATEWAY_ISSUER) throw new Error('"gateway" is not a service name');
     const key = encode(secret);
     this.cache = new CredentialCache((audience) => sign(key, service, audience));

@@ -56,11 +56,7 @@ export class ServiceClient {
     return this.breaker.opened;
   }
 
-  async request<T>(
-    query: string,
-    variables: object,
-    context: { correlationId: string; idempotent: boolean },
-  ): Promise<GraphQLReply<T>> {
+  async request<T>(query: string, variables: object, context: { correlationId: string; idempotent: boolean }): Promise<GraphQLReply<T>> {
     const call: Call = {
       body: JSON.stringify({ query, variables }),
       headers: {

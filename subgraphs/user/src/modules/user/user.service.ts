@@ -156,7 +156,6 @@ export class UserService {
   }
 }
 
-
 function safeEqualHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
