@@ -7,14 +7,20 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { buildSchema, GraphQLError } from 'graphql';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
-import { createLogger, CORRELATION_HEADER, Redis, redisReconnect, startHttpService, TokenService } from '@shop/kit';
+import { createLogger, CORRELATION_HEADER, Redis, redisReconnect, startHttpService, TokenService, waitForRedis } from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
+import { clientIpResolver } from './security/client-ip.js';
+import { createRateLimits, type Identify } from './security/rate-limits.js';
 import { OrderStatusHub, type FederatedRead } from './subscriptions/order-status-hub.js';
 import { attachSubscriptionServer } from './subscriptions/ws-server.js';
 
 export interface GatewayContext extends BaseContext {
   authorization?: string;
   correlationId: string;
+  /** The client's address (TRUST_PROXY decides whether X-Forwarded-For is believed); rate limits count per address. */
+  clientIp?: string;
+  /** The gateway's own reads (subscription deliveries): not charged to the caller's rate limits. */
+  internal?: boolean;
 }
 
 /** Passes the caller's token and the correlation id on to every subgraph request; an unreachable subgraph is SERVICE_UNAVAILABLE. */
@@ -66,6 +72,18 @@ export async function startGateway(env: GatewayEnv) {
       return new ForwardingDataSource(name, log, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS) });
     },
   });
+  const tokens = new TokenService(env);
+  const clientIp = clientIpResolver(env.TRUST_PROXY);
+  // The lead swaps this for the JWKS verifier; whatever it is, it must verify the token on every call (no cache).
+  const identify: Identify = async (authorization) => {
+    const caller = await tokens.fromAuthorization(authorization);
+    return caller ? { userId: caller.userId } : null;
+  };
+  const rateLimitRedis = env.rateLimits.enabled
+    ? new Redis(env.rateLimits.redisUrl, { ...redisReconnect, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 })
+    : null;
+  // Failures are handled per request (fail open / in-memory); this only keeps ioredis from logging unhandled errors.
+  rateLimitRedis?.on('error', () => undefined);
   const server = await startHttpService<GatewayContext>({
     name: 'gateway',
     graphql: { gateway },
@@ -84,32 +102,48 @@ export async function startGateway(env: GatewayEnv) {
         },
       ]),
     ),
-    context: async (req, correlationId) => ({ authorization: req.headers.authorization, correlationId }),
+    plugins: rateLimitRedis
+      ? [createRateLimits({ redis: rateLimitRedis, keyPrefix: env.REDIS_KEY_PREFIX, limits: env.rateLimits.limits, identify, log })]
+      : [],
+    context: async (req, correlationId) => ({ authorization: req.headers.authorization, correlationId, clientIp: clientIp(req) }),
+  }).catch((error: unknown) => {
+    rateLimitRedis?.disconnect();
+    throw error;
   });
+  if (rateLimitRedis) await waitForRedis(rateLimitRedis);
 
   // Subscriptions: graphql-ws on the same port and path, validated against the client API schema.
   const apiSchema = buildSchema(await readFile(path.join(path.dirname(env.SUPERGRAPH_PATH), 'api.graphql'), 'utf8'));
-  const readAs: FederatedRead = async (query, variables, authorization) => {
+  const read = async (
+    query: string,
+    variables: Record<string, unknown>,
+    authorization: string,
+    origin: Pick<GatewayContext, 'clientIp' | 'internal'>,
+  ) => {
     const response = await server.apollo.executeOperation(
       { query, variables },
-      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID() } },
+      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID(), ...origin } },
     );
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     return response.body.singleResult as Awaited<ReturnType<FederatedRead>>;
   };
+  // The hub reads on the subscriber's behalf: internal. A query or mutation a client sends over the socket is charged like HTTP.
+  const hubRead: FederatedRead = (query, variables, authorization) => read(query, variables, authorization, { internal: true });
+  const clientRead: FederatedRead = (query, variables, authorization, ip) =>
+    read(query, variables, authorization, { clientIp: ip ?? 'unknown' });
   const pubsub = new RedisPubSub({
     publisher: new Redis(env.REDIS_URL, { ...redisReconnect, lazyConnect: true }),
     subscriber: new Redis(env.REDIS_URL, redisReconnect),
   });
-  const tokens = new TokenService(env);
-  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, tokens, readAs, log, env.SUBSCRIPTION_RESYNC_MS);
+  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, tokens, hubRead, log, env.SUBSCRIPTION_RESYNC_MS);
   const subscriptions = attachSubscriptionServer({
     httpServer: server.httpServer,
     schema: apiSchema,
     maxTokens: env.MAX_QUERY_TOKENS,
     tokens,
     hub,
-    readAs,
+    readAs: clientRead,
+    clientIp,
     log,
   });
   return {
@@ -117,11 +151,14 @@ export async function startGateway(env: GatewayEnv) {
     subgraphUrls,
     hub,
     pubsub,
+    /** The rate limiter's Redis connection (null when RATE_LIMITS_ENABLED is false). */
+    rateLimitRedis,
     close: async () => {
       await subscriptions.close();
       hub.close();
       await pubsub.close().catch(() => undefined);
       await server.close();
+      rateLimitRedis?.disconnect();
     },
   };
 }

@@ -5,12 +5,13 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, type Caller, type TokenService } from '@shop/kit';
-import type { FederatedRead, OrderStatusHub } from './order-status-hub.js';
+import { asErrors, type FederatedRead, type OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
 
 interface Connection {
   caller: Caller;
   authorization: string;
+  clientIp: string;
 }
 
 interface SubscriptionContext {
@@ -37,6 +38,8 @@ export function attachSubscriptionServer(options: {
   tokens: TokenService;
   hub: OrderStatusHub;
   readAs: FederatedRead;
+  /** The client's address from the upgrade request, as for HTTP (rate limits). */
+  clientIp: (request: http.IncomingMessage) => string;
   log: Logger;
 }) {
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
@@ -67,7 +70,7 @@ export function attachSubscriptionServer(options: {
           ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send a valid access token in connection_init');
           return false;
         }
-        connections.set(ctx.extra.socket, { caller, authorization: String(header) });
+        connections.set(ctx.extra.socket, { caller, authorization: String(header), clientIp: options.clientIp(ctx.extra.request) });
         return true;
       },
       // Returning the execution arguments here replaces graphql-ws's own parse, validate and context steps.
@@ -99,8 +102,10 @@ export function attachSubscriptionServer(options: {
           context.query,
           (args.variableValues ?? {}) as Record<string, unknown>,
           context.connection?.authorization ?? '',
+          context.connection?.clientIp,
         );
-        return response as ExecutionResult;
+        // graphql-ws serialises GraphQLErrors (toJSON); the in-process read returns formatted ones (RATE_LIMITED, ...).
+        return { data: response.data ?? null, ...(response.errors?.length ? { errors: asErrors(response.errors) } : {}) };
       },
       onError: (_ctx, _id, _payload, errors) => {
         options.log.debug({ errors }, 'subscription request refused');
