@@ -1,6 +1,48 @@
 import path from 'node:path';
 import { commonEnv, internalKeysEnv, loadEnv, port, redisUrl, requireInProduction, userKeysEnv } from '@shop/kit';
 import { z } from 'zod';
+import { parseTrustProxy } from './security/client-ip.js';
+
+/** Defaults sized for a real shop: a person who mistypes a password a few times never sees them; a script does. */
+export const RATE_LIMIT_DEFAULTS = {
+  RATE_LIMIT_ANONYMOUS: '300/60',
+  RATE_LIMIT_USER: '600/60',
+  RATE_LIMIT_LOGIN_IP: '50/300',
+  RATE_LIMIT_LOGIN_ACCOUNT: '10/300',
+  RATE_LIMIT_REGISTER: '10/3600',
+  RATE_LIMIT_REFRESH: '120/300',
+  RATE_LIMIT_LOGOUT: '60/300',
+  RATE_LIMIT_CHECKOUT: '20/60',
+} as const;
+
+/** `"<points>/<seconds>"`: that many points per window of that many seconds. */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\s*[1-9]\d*\s*\/\s*[1-9]\d*\s*$/, 'expected "<points>/<seconds>", e.g. "10/300"')
+    .default(fallback)
+    .transform((value) => {
+      const [points, seconds] = value.split('/').map((part) => Number(part.trim()));
+      return { points: points!, duration: seconds! };
+    });
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'));
+
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((value, ctx) => {
+    try {
+      return parseTrustProxy(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
 const subgraphUrl = z.url({ protocol: /^https?$/ }).optional();
 
@@ -28,6 +70,19 @@ export const gatewayEnvSchema = z
     WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
     /** A socket that has not sent connection_init by then is closed (4408). */
     WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** Express's `trust proxy`: false (the socket's peer is the client), true, a hop count, or proxy CIDRs, comma-separated. */
+    TRUST_PROXY: trustProxy,
+    RATE_LIMITS_ENABLED: flag(true),
+    /** Where the shared rate-limit counters live; defaults to REDIS_URL. */
+    RATE_LIMIT_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    RATE_LIMIT_ANONYMOUS: rate(RATE_LIMIT_DEFAULTS.RATE_LIMIT_ANONYMOUS),
+    RATE_LIMIT_USER: rate(RATE_LIMIT_DEFAULTS.RATE_LIMIT_USER),
+    RATE_LIMIT_LOGIN_IP: rate(RATE_LIMIT_DEFAULTS.RATE_LIMIT_LOGIN_IP),
+    RATE_LIMIT_LOGIN_ACCOUNT: rate(RATE_LIMIT_DEFAULTS.RATE_LIMIT_LOGIN_ACCOUNT),
+    RATE_LIMIT_REGISTER: rate(RATE_LIMIT_DEFAULTS.RATE_LIMIT_REGISTER),
+    RATE_LIMIT_REFRESH: rate(RATE_LIMIT_DEFAULTS.RATE_LIMIT_REFRESH),
+    RATE_LIMIT_LOGOUT: rate(RATE_LIMIT_DEFAULTS.RATE_LIMIT_LOGOUT),
+    RATE_LIMIT_CHECKOUT: rate(RATE_LIMIT_DEFAULTS.RATE_LIMIT_CHECKOUT),
   })
   .and(commonEnv)
   .and(userKeysEnv)
@@ -38,6 +93,20 @@ export const gatewayEnvSchema = z
     ...env,
     // PORT wins over GATEWAY_PORT, as platforms that inject PORT expect.
     PORT: env.PORT ?? env.GATEWAY_PORT,
+    rateLimits: {
+      enabled: env.RATE_LIMITS_ENABLED,
+      redisUrl: env.RATE_LIMIT_REDIS_URL ?? env.REDIS_URL,
+      limits: {
+        anonymous: env.RATE_LIMIT_ANONYMOUS,
+        user: env.RATE_LIMIT_USER,
+        loginIp: env.RATE_LIMIT_LOGIN_IP,
+        loginAccount: env.RATE_LIMIT_LOGIN_ACCOUNT,
+        register: env.RATE_LIMIT_REGISTER,
+        refresh: env.RATE_LIMIT_REFRESH,
+        logout: env.RATE_LIMIT_LOGOUT,
+        checkout: env.RATE_LIMIT_CHECKOUT,
+      },
+    },
     subgraphUrls: { user: env.USER_URL, product: env.PRODUCT_URL, cart: env.CART_URL, order: env.ORDER_URL } as Record<
       string,
       string | undefined

@@ -16,14 +16,21 @@ import {
   redisReconnect,
   startHttpService,
   UserTokenVerifier,
+  waitForRedis,
 } from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
+import { clientIpResolver } from './security/client-ip.js';
+import { createRateLimits, type Identify } from './security/rate-limits.js';
 import { OrderStatusHub, type FederatedRead } from './subscriptions/order-status-hub.js';
 import { attachSubscriptionServer } from './subscriptions/ws-server.js';
 
 export interface GatewayContext extends BaseContext {
   authorization?: string;
   correlationId: string;
+  /** The client's address (TRUST_PROXY decides whether X-Forwarded-For is believed); rate limits count per address. */
+  clientIp?: string;
+  /** The gateway's own reads (subscription deliveries): not charged to the caller's rate limits. */
+  internal?: boolean;
 }
 
 /**
@@ -81,6 +88,19 @@ export async function startGateway(env: GatewayEnv) {
       return new ForwardingDataSource(name, log, credentials, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS) });
     },
   });
+  // User tokens are verified with the user service's published keys; the gateway cannot make one.
+  const tokens = UserTokenVerifier.fromEnv(env);
+  const clientIp = clientIpResolver(env.TRUST_PROXY);
+  // Verifies the token on every call (no cache), so a token is never counted as its user past its expiry.
+  const identify: Identify = async (authorization) => {
+    const caller = await tokens.fromAuthorization(authorization);
+    return caller ? { userId: caller.userId } : null;
+  };
+  const rateLimitRedis = env.rateLimits.enabled
+    ? new Redis(env.rateLimits.redisUrl, { ...redisReconnect, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 })
+    : null;
+  // Failures are handled per request (fail open / in-memory); this only keeps ioredis from logging unhandled errors.
+  rateLimitRedis?.on('error', () => undefined);
   const server = await startHttpService<GatewayContext>({
     name: 'gateway',
     graphql: { gateway },
@@ -99,25 +119,40 @@ export async function startGateway(env: GatewayEnv) {
         },
       ]),
     ),
-    context: async (req, correlationId) => ({ authorization: req.headers.authorization, correlationId }),
+    plugins: rateLimitRedis
+      ? [createRateLimits({ redis: rateLimitRedis, keyPrefix: env.REDIS_KEY_PREFIX, limits: env.rateLimits.limits, identify, log })]
+      : [],
+    context: async (req, correlationId) => ({ authorization: req.headers.authorization, correlationId, clientIp: clientIp(req) }),
+  }).catch((error: unknown) => {
+    rateLimitRedis?.disconnect();
+    throw error;
   });
+  if (rateLimitRedis) await waitForRedis(rateLimitRedis);
 
   // Subscriptions: graphql-ws on the same port and path, validated against the client API schema.
   const apiSchema = buildSchema(await readFile(path.join(path.dirname(env.SUPERGRAPH_PATH), 'api.graphql'), 'utf8'));
-  const readAs: FederatedRead = async (query, variables, authorization) => {
+  const read = async (
+    query: string,
+    variables: Record<string, unknown>,
+    authorization: string,
+    origin: Pick<GatewayContext, 'clientIp' | 'internal'>,
+  ) => {
     const response = await server.apollo.executeOperation(
       { query, variables },
-      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID() } },
+      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID(), ...origin } },
     );
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     return response.body.singleResult as Awaited<ReturnType<FederatedRead>>;
   };
+  // The hub reads on the subscriber's behalf: internal. A query or mutation a client sends over the socket is charged like HTTP.
+  const hubRead: FederatedRead = (query, variables, authorization) => read(query, variables, authorization, { internal: true });
+  const clientRead: FederatedRead = (query, variables, authorization, ip) =>
+    read(query, variables, authorization, { clientIp: ip ?? 'unknown' });
   const pubsub = new RedisPubSub({
     publisher: new Redis(env.REDIS_URL, { ...redisReconnect, lazyConnect: true }),
     subscriber: new Redis(env.REDIS_URL, redisReconnect),
   });
-  const tokens = UserTokenVerifier.fromEnv(env);
-  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, readAs, log, env.SUBSCRIPTION_RESYNC_MS);
+  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, hubRead, log, env.SUBSCRIPTION_RESYNC_MS);
   const subscriptions = attachSubscriptionServer({
     httpServer: server.httpServer,
     schema: apiSchema,
@@ -125,7 +160,8 @@ export async function startGateway(env: GatewayEnv) {
     production: env.NODE_ENV === 'production',
     tokens,
     hub,
-    readAs,
+    readAs: clientRead,
+    clientIp,
     log,
     limits: {
       maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
@@ -141,11 +177,14 @@ export async function startGateway(env: GatewayEnv) {
     pubsub,
     /** Open graphql-ws sockets per user, for tests and diagnostics. */
     socketLimits: subscriptions.limits,
+    /** The rate limiter's Redis connection (null when RATE_LIMITS_ENABLED is false). */
+    rateLimitRedis,
     close: async () => {
       await subscriptions.close();
       hub.close();
       await pubsub.close().catch(() => undefined);
       await server.close();
+      rateLimitRedis?.disconnect();
     },
   };
 }

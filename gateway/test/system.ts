@@ -10,6 +10,15 @@ import { createShopClient, type ShopClient } from '@shop/sdk';
 import { startUserService, loadUserEnv } from '@shop/user';
 import { loadGatewayEnv, startGateway } from '../src/index.js';
 
+// Tests sign up dozens of users and run hundreds of checkouts from one address: limits far above that by default,
+// so the limiter still runs (Redis and all) on every test request. A test that is about limits sets its own.
+const GENEROUS_RATE_LIMITS = Object.fromEntries(
+  ['ANONYMOUS', 'USER', 'LOGIN_IP', 'LOGIN_ACCOUNT', 'REGISTER', 'REFRESH', 'LOGOUT', 'CHECKOUT'].map((bucket) => [
+    `RATE_LIMIT_${bucket}`,
+    '1000000/60',
+  ]),
+);
+
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
 export const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -120,6 +129,7 @@ export async function startSystem(options: SystemOptions = {}) {
         CART_URL: cart.server.url,
         ORDER_URL: order.server.url,
         REDIS_KEY_PREFIX: redisKeyPrefix,
+        ...GENEROUS_RATE_LIMITS,
         ...options.gatewayEnv,
         ...extra,
       });

@@ -6,16 +6,17 @@ import { readVariables, REVISION_KEY, STATUS_KEY, type SubscriptionPlan } from '
 import { ResultStream } from './stream.js';
 
 // The in-process read returns formatted errors; the socket protocol sends GraphQLErrors (with paths, codes).
-const asErrors = (errors: readonly GraphQLFormattedError[]) =>
+export const asErrors = (errors: readonly GraphQLFormattedError[]) =>
   errors.map(
     (e) => new GraphQLError(e.message, { ...(e.path ? { path: e.path } : {}), ...(e.extensions ? { extensions: e.extensions } : {}) }),
   );
 
-/** Runs a query through the gateway in process, as the given caller. */
+/** Runs a query through the gateway in process, as the given caller (from `clientIp`, for a client's own operation). */
 export type FederatedRead = (
   query: string,
   variables: Record<string, unknown>,
   authorization: string,
+  clientIp?: string,
 ) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>;
 
 interface Read {

@@ -5,13 +5,14 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, hideSuggestions, type Caller, type UserTokenVerifier } from '@shop/kit';
-import type { FederatedRead, OrderStatusHub } from './order-status-hub.js';
+import { asErrors, type FederatedRead, type OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
 import { quietClientProtocolErrors, SocketLimits, type SocketLimitOptions } from './socket-limits.js';
 
 interface Connection {
   caller: Caller;
   authorization: string;
+  clientIp: string;
 }
 
 interface SubscriptionContext {
@@ -41,6 +42,8 @@ export function attachSubscriptionServer(options: {
   tokens: UserTokenVerifier;
   hub: OrderStatusHub;
   readAs: FederatedRead;
+  /** The client's address from the upgrade request, as for HTTP (rate limits). */
+  clientIp: (request: http.IncomingMessage) => string;
   log: Logger;
   limits: SocketLimitOptions;
 }) {
@@ -76,7 +79,7 @@ export function attachSubscriptionServer(options: {
           return false;
         }
         if (!limits.admit(ctx.extra.socket, caller)) return false;
-        connections.set(ctx.extra.socket, { caller, authorization: String(header) });
+        connections.set(ctx.extra.socket, { caller, authorization: String(header), clientIp: options.clientIp(ctx.extra.request) });
         return true;
       },
       onClose: (ctx) => limits.release(ctx.extra.socket),
@@ -111,8 +114,10 @@ export function attachSubscriptionServer(options: {
           context.query,
           (args.variableValues ?? {}) as Record<string, unknown>,
           context.connection?.authorization ?? '',
+          context.connection?.clientIp,
         );
-        return response as ExecutionResult;
+        // graphql-ws serialises GraphQLErrors (toJSON); the in-process read returns formatted ones (RATE_LIMITED, ...).
+        return { data: response.data ?? null, ...(response.errors?.length ? { errors: asErrors(response.errors) } : {}) };
       },
       onError: (_ctx, _id, _payload, errors) => {
         options.log.debug({ errors }, 'subscription request refused');

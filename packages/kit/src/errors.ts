@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'CART_EMPTY'
   | 'CONFLICT'
   | 'SERVICE_UNAVAILABLE'
-  | 'TOO_MANY_SUBSCRIPTIONS';
+  | 'TOO_MANY_SUBSCRIPTIONS'
+  | 'RATE_LIMITED';
 
 export const EXPECTED_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'UNAUTHENTICATED',
@@ -22,6 +23,7 @@ export const EXPECTED_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'CONFLICT',
   'SERVICE_UNAVAILABLE',
   'TOO_MANY_SUBSCRIPTIONS',
+  'RATE_LIMITED',
 ]);
 
 /** An expected failure: shown to the client as is, with a stable `extensions.code`. */

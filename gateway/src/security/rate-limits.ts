@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from '@shop/kit';
+import { addressKey } from './client-ip.js';
+
+export interface Rate {
+  points: number;
+  duration: number;
+}
+
+export interface RateLimitConfig {
+  anonymous: Rate;
+  user: Rate;
+  loginIp: Rate;
+  loginAccount: Rate;
+  register: Rate;
+  refresh: Rate;
+  logout: Rate;
+  checkout: Rate;
+}
+
+/** What the limiter needs from a request's context. */
+export interface RateLimitContext {
+  authorization?: string;
+  clientIp?: string;
+  /** The gateway's own reads (subscription deliveries): never charged to the caller. */
+  internal?: boolean;
+}
+
+/** Who a bearer token belongs to, or null (anonymous, expired, forged). Verifies every time: nothing outlives the token. */
+export type Identify = (authorization: string) => Promise<{ userId: string } | null>;
+
+type Bucket = keyof RateLimitConfig;
+
+interface Charge {
+  bucket: Bucket;
+  key: string;
+  points: number;
+}
+
+/** The root fields of the operation by response key, through fragments: aliased copies are separate executions. */
+export function rootFields(document: DocumentNode, operation: OperationDefinitionNode): FieldNode[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const byKey = new Map<string, FieldNode>();
+  const seen = new Set<string>();
+  // Directives (@skip) are ignored on purpose: a field that might run is charged.
+  const visit = (selectionSet: SelectionSetNode) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) byKey.set(selection.alias?.value ?? selection.name.value, selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) visit(fragment.selectionSet);
+      }
+    }
+  };
+  visit(operation.selectionSet);
+  return [...byKey.values()];
+}
+
+function stringArgument(
+  field: FieldNode,
+  name: string,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+): string | undefined {
+  const value = field.arguments?.find((argument) => argument.name.value === name)?.value;
+  if (value?.kind === Kind.STRING) return value.value;
+  if (value?.kind !== Kind.VARIABLE) return undefined;
+  const variable = value.name.value;
+  if (variables && variable in variables) return typeof variables[variable] === 'string' ? variables[variable] : undefined;
+  const fallback = operation.variableDefinitions?.find((d) => d.variable.name.value === variable)?.defaultValue;
+  return fallback?.kind === Kind.STRING ? fallback.value : undefined;
+}
+
+// Emails are personal data: Redis keys carry a digest, not the address.
+const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
+
+/** Each bucket, the key it counts and the points this operation costs; pure, so the rules can be read in one place. */
+export function chargesFor(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  caller: { ip: string; userId: string | null },
+): Charge[] {
+  const charges: Charge[] = [
+    caller.userId ? { bucket: 'user', key: caller.userId, points: 1 } : { bucket: 'anonymous', key: caller.ip, points: 1 },
+  ];
+  if (operation.operation !== 'mutation') return charges;
+  const count = { login: 0, register: 0, refreshSession: 0, logout: 0, checkout: 0 };
+  const accounts = new Map<string, number>();
+  for (const field of rootFields(document, operation)) {
+    const name = field.name.value;
+    if (!(name in count)) continue;
+    count[name as keyof typeof count] += 1;
+    if (name === 'login') {
+      const email = stringArgument(field, 'email', operation, variables);
+      // A login without a usable email fails validation in the subgraph before any hashing; the IP bucket still counts it.
+      if (email !== undefined) accounts.set(accountKey(email), (accounts.get(accountKey(email)) ?? 0) + 1);
+    }
+  }
+  const add = (bucket: Bucket, key: string, points: number) => {
+    if (points > 0) charges.push({ bucket, key, points });
+  };
+  add('loginIp', caller.ip, count.login);
+  for (const [account, points] of accounts) add('loginAccount', account, points);
+  add('register', caller.ip, count.register);
+  add('refresh', caller.ip, count.refreshSession);
+  add('logout', caller.ip, count.logout);
+  // Anonymous checkouts are refused by the order service; the anonymous bucket covers their cost.
+  if (caller.userId) add('checkout', caller.userId, count.checkout);
+  return charges;
+}
+
+export function rateLimitedError(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many requests: try again in ${retryAfterSeconds} s`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+}
+
+/**
+ * Counters live in Redis, so every gateway replica spends one budget. When Redis cannot be reached:
+ * - ordinary traffic (anonymous, user, checkout, logout) fails OPEN: a Redis outage must not take the shop down,
+ *   and those buckets guard capacity, not secrets;
+ * - login, register and refreshSession fall back to a per-process in-memory limiter with the same rate, so password
+ *   guessing and mail flooding stay bounded (by N replicas × the limit) while Redis is away.
+ * The client fails fast (no offline queue, short command timeout) so an outage adds no latency.
+ */
+export function createRateLimits(options: {
+  redis: Redis;
+  keyPrefix: string;
+  limits: RateLimitConfig;
+  identify: Identify;
+  log: Logger;
+}): ApolloServerPlugin<RateLimitContext> {
+  const insured = new Set<Bucket>(['loginIp', 'loginAccount', 'register', 'refresh']);
+  const limiters = Object.fromEntries(
+    (Object.entries(options.limits) as [Bucket, Rate][]).map(([bucket, rate]) => [
+      bucket,
+      new RateLimiterRedis({
+        storeClient: options.redis,
+        rejectIfRedisNotReady: true,
+        keyPrefix: `${options.keyPrefix}rl:${bucket}`,
+        points: rate.points,
+        duration: rate.duration,
+        ...(insured.has(bucket) ? { insuranceLimiter: new RateLimiterMemory({ points: rate.points, duration: rate.duration }) } : {}),
+      }),
+    ]),
+  ) as Record<Bucket, RateLimiterRedis>;
+
+  let lastWarning = 0;
+  const warn = (error: unknown) => {
+    const now = Date.now();
+    if (now - lastWarning < 5000) return;
+    lastWarning = now;
+    options.log.warn({ err: error }, 'rate limits unavailable (Redis unreachable): ordinary traffic passes, logins use in-memory limits');
+  };
+
+  return {
+    async requestDidStart({ contextValue }) {
+      if (contextValue.internal) return;
+      return {
+        async didResolveOperation({ document, operation, request }) {
+          if (!operation) return;
+          const caller = contextValue.authorization ? await options.identify(contextValue.authorization) : null;
+          const charges = chargesFor(document, operation, request.variables, {
+            ip: addressKey(contextValue.clientIp ?? 'unknown'),
+            userId: caller?.userId ?? null,
+          });
+          const outcomes = await Promise.allSettled(charges.map((c) => limiters[c.bucket].consume(c.key, c.points)));
+          let refusedForMs: number | null = null;
+          for (const outcome of outcomes) {
+            if (outcome.status === 'fulfilled') continue;
+            if (outcome.reason instanceof RateLimiterRes) refusedForMs = Math.max(refusedForMs ?? 0, outcome.reason.msBeforeNext);
+            else warn(outcome.reason);
+          }
+          if (refusedForMs !== null) throw rateLimitedError(Math.max(1, Math.ceil(refusedForMs / 1000)));
+        },
+      };
+    },
+  };
+}
