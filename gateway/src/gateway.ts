@@ -9,12 +9,15 @@ import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
 import { createLogger, CORRELATION_HEADER, Redis, redisReconnect, startHttpService, TokenService } from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
+import { operationLimitsPlugin } from './security/operation-limits.js';
 import { OrderStatusHub, type FederatedRead } from './subscriptions/order-status-hub.js';
 import { attachSubscriptionServer } from './subscriptions/ws-server.js';
 
 export interface GatewayContext extends BaseContext {
   authorization?: string;
   correlationId: string;
+  /** An in-process read built from an operation that already passed the operation limits (graphql-ws). */
+  preChecked?: true;
 }
 
 /** Passes the caller's token and the correlation id on to every subgraph request; an unreachable subgraph is SERVICE_UNAVAILABLE. */
@@ -70,6 +73,7 @@ export async function startGateway(env: GatewayEnv) {
     name: 'gateway',
     graphql: { gateway },
     parseOptions: { maxTokens: env.MAX_QUERY_TOKENS },
+    plugins: [operationLimitsPlugin<GatewayContext>(env.operationLimits, (context) => context.preChecked === true)],
     port: env.PORT,
     production: env.NODE_ENV === 'production',
     log,
@@ -87,12 +91,13 @@ export async function startGateway(env: GatewayEnv) {
     context: async (req, correlationId) => ({ authorization: req.headers.authorization, correlationId }),
   });
 
-  // Subscriptions: graphql-ws on the same port and path, validated against the client API schema.
+  // Subscriptions: graphql-ws on the same port and path, validated and limited against the client API schema.
+  // Its reads add hidden fields (revision, status) to the client's selection, which was checked on arrival.
   const apiSchema = buildSchema(await readFile(path.join(path.dirname(env.SUPERGRAPH_PATH), 'api.graphql'), 'utf8'));
   const readAs: FederatedRead = async (query, variables, authorization) => {
     const response = await server.apollo.executeOperation(
       { query, variables },
-      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID() } },
+      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID(), preChecked: true } },
     );
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     return response.body.singleResult as Awaited<ReturnType<FederatedRead>>;
@@ -107,6 +112,7 @@ export async function startGateway(env: GatewayEnv) {
     httpServer: server.httpServer,
     schema: apiSchema,
     maxTokens: env.MAX_QUERY_TOKENS,
+    limits: env.operationLimits,
     tokens,
     hub,
     readAs,

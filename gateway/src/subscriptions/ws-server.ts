@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, type Caller, type TokenService } from '@shop/kit';
+import { checkCost, checkDocumentSize, checkShape, forSocket, type OperationLimits } from '../security/operation-limits.js';
 import type { FederatedRead, OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
 
@@ -34,6 +35,8 @@ export function attachSubscriptionServer(options: {
   schema: GraphQLSchema;
   /** The same parser token limit as HTTP requests. */
   maxTokens: number;
+  /** The same operation limits as HTTP requests; in-process reads after this skip them. */
+  limits: OperationLimits;
   tokens: TokenService;
   hub: OrderStatusHub;
   readAs: FederatedRead;
@@ -48,7 +51,8 @@ export function attachSubscriptionServer(options: {
     if (!entry) {
       try {
         const document = parse(query, { maxTokens: options.maxTokens });
-        const errors = validate(options.schema, document);
+        const refused = checkShape(document, options.limits);
+        const errors = refused ? [forSocket(refused)] : validate(options.schema, document);
         entry = errors.length ? errors : document;
       } catch (error) {
         entry = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
@@ -72,8 +76,12 @@ export function attachSubscriptionServer(options: {
       },
       // Returning the execution arguments here replaces graphql-ws's own parse, validate and context steps.
       onSubscribe: (ctx, _id, payload) => {
+        const tooLong = checkDocumentSize(payload.query, options.limits);
+        if (tooLong) return [forSocket(tooLong)];
         const document = prepared(payload.query);
         if (!('kind' in document)) return document;
+        const refused = checkCost(options.schema, document, payload.operationName, payload.variables, options.limits);
+        if (refused) return [forSocket(refused)];
         const connection = connections.get(ctx.extra.socket);
         return {
           schema: options.schema,

@@ -2,7 +2,15 @@ import { GraphQLError } from 'graphql';
 
 /** Codes clients rely on (CONTRACT.md); anything else is masked as INTERNAL_SERVER_ERROR. */
 export type ErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'OUT_OF_STOCK' | 'CART_EMPTY' | 'CONFLICT' | 'SERVICE_UNAVAILABLE';
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'OUT_OF_STOCK'
+  | 'CART_EMPTY'
+  | 'CONFLICT'
+  | 'SERVICE_UNAVAILABLE'
+  | 'QUERY_TOO_COMPLEX';
 
 export const EXPECTED_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'UNAUTHENTICATED',
@@ -13,6 +21,7 @@ export const EXPECTED_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'CART_EMPTY',
   'CONFLICT',
   'SERVICE_UNAVAILABLE',
+  'QUERY_TOO_COMPLEX',
 ]);
 
 /** An expected failure: shown to the client as is, with a stable `extensions.code`. */

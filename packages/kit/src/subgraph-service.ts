@@ -22,6 +22,8 @@ export interface SubgraphServiceOptions<TContext extends ServiceContext> {
   readiness?: ReadinessChecks;
   /** Served at /metrics in Prometheus format. */
   metrics?: Registry;
+  /** A deadline per request (REQUEST_TIMEOUT_MS): resolvers not yet started then fail at once. */
+  requestTimeoutMs?: number;
 }
 
 /** Serves a subgraph: a forked EntityManager, the verified caller and a correlated logger per request. */
@@ -34,12 +36,14 @@ export async function serveSubgraph<TContext extends ServiceContext>(options: Su
     log: options.log,
     readiness: { postgres: () => pingDatabase(options.orm), ...options.readiness },
     ...(options.metrics ? { routes: metricsRoute(options.metrics) } : {}),
-    context: async (req, correlationId) =>
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    context: async (req, correlationId, signal) =>
       options.extendContext({
         em: options.orm.em.fork(),
         caller: await options.tokens.fromAuthorization(req.headers.authorization),
         correlationId,
         log: options.log.child({ correlationId }),
+        signal,
       }),
   });
 }
