@@ -21,6 +21,7 @@ import {
 import type { GatewayEnv } from './environment.js';
 import { clientIpResolver } from './security/client-ip.js';
 import { createRateLimits, type Identify } from './security/rate-limits.js';
+import { operationLimitsPlugin } from './security/operation-limits.js';
 import { OrderStatusHub, type FederatedRead } from './subscriptions/order-status-hub.js';
 import { attachSubscriptionServer } from './subscriptions/ws-server.js';
 
@@ -31,6 +32,8 @@ export interface GatewayContext extends BaseContext {
   clientIp?: string;
   /** The gateway's own reads (subscription deliveries): not charged to the caller's rate limits. */
   internal?: boolean;
+  /** An in-process read built from an operation that already passed the operation limits (graphql-ws). */
+  preChecked?: true;
 }
 
 /**
@@ -105,6 +108,13 @@ export async function startGateway(env: GatewayEnv) {
     name: 'gateway',
     graphql: { gateway },
     parseOptions: { maxTokens: env.MAX_QUERY_TOKENS },
+    // Both run once the operation is parsed and validated, before any subgraph is called.
+    plugins: [
+      operationLimitsPlugin<GatewayContext>(env.operationLimits, (context) => context.preChecked === true),
+      ...(rateLimitRedis
+        ? [createRateLimits({ redis: rateLimitRedis, keyPrefix: env.REDIS_KEY_PREFIX, limits: env.rateLimits.limits, identify, log })]
+        : []),
+    ],
     port: env.PORT,
     production: env.NODE_ENV === 'production',
     log,
@@ -119,9 +129,6 @@ export async function startGateway(env: GatewayEnv) {
         },
       ]),
     ),
-    plugins: rateLimitRedis
-      ? [createRateLimits({ redis: rateLimitRedis, keyPrefix: env.REDIS_KEY_PREFIX, limits: env.rateLimits.limits, identify, log })]
-      : [],
     context: async (req, correlationId) => ({ authorization: req.headers.authorization, correlationId, clientIp: clientIp(req) }),
   }).catch((error: unknown) => {
     rateLimitRedis?.disconnect();
@@ -129,7 +136,8 @@ export async function startGateway(env: GatewayEnv) {
   });
   if (rateLimitRedis) await waitForRedis(rateLimitRedis);
 
-  // Subscriptions: graphql-ws on the same port and path, validated against the client API schema.
+  // Subscriptions: graphql-ws on the same port and path, validated and limited against the client API schema.
+  // Its reads add hidden fields (revision, status) to the client's selection, which was checked on arrival.
   const apiSchema = buildSchema(await readFile(path.join(path.dirname(env.SUPERGRAPH_PATH), 'api.graphql'), 'utf8'));
   const read = async (
     query: string,
@@ -139,7 +147,7 @@ export async function startGateway(env: GatewayEnv) {
   ) => {
     const response = await server.apollo.executeOperation(
       { query, variables },
-      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID(), ...origin } },
+      { contextValue: { ...(authorization ? { authorization } : {}), correlationId: randomUUID(), preChecked: true, ...origin } },
     );
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     return response.body.singleResult as Awaited<ReturnType<FederatedRead>>;
@@ -158,6 +166,7 @@ export async function startGateway(env: GatewayEnv) {
     schema: apiSchema,
     maxTokens: env.MAX_QUERY_TOKENS,
     production: env.NODE_ENV === 'production',
+    operationLimits: env.operationLimits,
     tokens,
     hub,
     readAs: clientRead,

@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, hideSuggestions, type Caller, type UserTokenVerifier } from '@shop/kit';
+import { checkCost, checkDocumentSize, checkShape, forSocket, type OperationLimits } from '../security/operation-limits.js';
 import { asErrors, type FederatedRead, type OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
 import { quietClientProtocolErrors, SocketLimits, type SocketLimitOptions } from './socket-limits.js';
@@ -39,6 +40,8 @@ export function attachSubscriptionServer(options: {
   maxTokens: number;
   /** Hides "Did you mean …?" in validation errors, as HTTP does in production. */
   production?: boolean;
+  /** The same operation limits as HTTP requests; in-process reads after this skip them. */
+  operationLimits: OperationLimits;
   tokens: UserTokenVerifier;
   hub: OrderStatusHub;
   readAs: FederatedRead;
@@ -58,7 +61,8 @@ export function attachSubscriptionServer(options: {
     if (!entry) {
       try {
         const document = parse(query, { maxTokens: options.maxTokens });
-        const errors = validate(options.schema, document);
+        const refused = checkShape(document, options.operationLimits);
+        const errors = refused ? [forSocket(refused)] : validate(options.schema, document);
         entry = errors.length ? (options.production ? hideSuggestions(errors) : errors) : document;
       } catch (error) {
         entry = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
@@ -85,10 +89,14 @@ export function attachSubscriptionServer(options: {
       onClose: (ctx) => limits.release(ctx.extra.socket),
       // Returning the execution arguments here replaces graphql-ws's own parse, validate and context steps.
       onSubscribe: (ctx, _id, payload) => {
-        const refused = limits.refuseOperation(ctx.subscriptions);
-        if (refused) return refused;
+        const tooLong = checkDocumentSize(payload.query, options.operationLimits);
+        if (tooLong) return [forSocket(tooLong)];
+        const tooMany = limits.refuseOperation(ctx.subscriptions);
+        if (tooMany) return tooMany;
         const document = prepared(payload.query);
         if (!('kind' in document)) return document;
+        const refused = checkCost(options.schema, document, payload.operationName, payload.variables, options.operationLimits);
+        if (refused) return [forSocket(refused)];
         const connection = connections.get(ctx.extra.socket);
         return {
           schema: options.schema,

@@ -8,4 +8,6 @@ export interface ServiceContext {
   caller: Caller | null;
   correlationId: string;
   log: Logger;
+  /** Aborted when the client (the gateway) gave up on this request or its deadline passed: stop working for it. */
+  signal?: AbortSignal;
 }

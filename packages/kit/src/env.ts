@@ -37,6 +37,8 @@ export const commonEnv = z.object({
   LOG_LEVEL: logLevel,
   JWT_ISSUER: z.string().min(1).default('shop-user'),
   JWT_AUDIENCE: z.string().min(1).default('shop'),
+  /** Subgraphs: a request still running after this is abandoned (a bit above the gateway's SUBGRAPH_TIMEOUT_MS). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(12_000),
 });
 
 const secret = z.string().min(32, 'must be at least 32 characters').optional();

@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'SERVICE_UNAVAILABLE'
   | 'TOO_MANY_SUBSCRIPTIONS'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX';
 
 export const EXPECTED_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'UNAUTHENTICATED',
@@ -24,6 +25,7 @@ export const EXPECTED_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'SERVICE_UNAVAILABLE',
   'TOO_MANY_SUBSCRIPTIONS',
   'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
 ]);
 
 /** An expected failure: shown to the client as is, with a stable `extensions.code`. */

@@ -8,6 +8,7 @@ export * from './logger.js';
 export * from './money.js';
 export * from './orm.js';
 export * from './paging.js';
+export * from './operation-shape.js';
 export * from './server.js';
 export * from './shutdown.js';
 export * from './validation.js';

@@ -7,10 +7,11 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import express, { type Request } from 'express';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import express, { type Request, type Response } from 'express';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { EXPECTED_CODES } from './errors.js';
+import { measureOperation, shapeViolation } from './operation-shape.js';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -104,8 +105,13 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   host?: string;
   production: boolean;
   log: Logger;
-  context: (req: Request, correlationId: string) => Promise<TContext>;
+  /** `signal` aborts when the client goes away before the response is written, or at `requestTimeoutMs`. */
+  context: (req: Request, correlationId: string, signal: AbortSignal) => Promise<TContext>;
   readiness: ReadinessChecks;
+  /** Subgraphs: a deadline per request, after which its remaining resolvers fail at once (default 12 s). */
+  requestTimeoutMs?: number;
+  /** Subgraphs: depth and alias limits, far above what the gateway's query plans need (defaults 15 and 100). */
+  operationGuard?: { maxDepth: number; maxAliases: number };
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra routes (metrics, etc.) mounted before /graphql. */
   routes?: (app: express.Express) => void;
@@ -114,6 +120,74 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
    * `routes` stay open.
    */
   admit?: (req: Request) => Promise<boolean>;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 12_000;
+export const DEFAULT_SUBGRAPH_GUARD = { maxDepth: 15, maxAliases: 100 };
+
+/** Aborts when the response closes before it was fully written (the client disconnected), or at the deadline. */
+function requestSignal(res: Response, timeoutMs: number | undefined): AbortSignal {
+  const controller = new AbortController();
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new Error(`the request passed its deadline of ${timeoutMs} ms`)), timeoutMs);
+  timer?.unref();
+  res.once('close', () => {
+    clearTimeout(timer);
+    if (!res.writableFinished) controller.abort(new Error('the client went away'));
+  });
+  return controller.signal;
+}
+
+/** Once a request is abandoned, every resolver not yet started fails at once, so it issues no more SQL or calls. */
+function abandonedRequestPlugin<TContext extends BaseContext>(signals: WeakMap<object, AbortSignal>): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart({ contextValue }) {
+          const signal = signals.get(contextValue);
+          if (!signal) return;
+          return {
+            willResolveField() {
+              if (signal.aborted) {
+                throw new GraphQLError('The request was abandoned (client gone or deadline passed)', {
+                  extensions: { code: 'SERVICE_UNAVAILABLE' },
+                });
+              }
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+/** Refuses too deep or too aliased operations with QUERY_TOO_COMPLEX before they run (defence behind the gateway). */
+function operationGuardPlugin<TContext extends BaseContext>(limits: {
+  maxDepth: number;
+  maxAliases: number;
+}): ApolloServerPlugin<TContext> {
+  // Apollo hands back the same parsed document for the same text, so each is measured once.
+  const verdicts = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName }) {
+          let byName = verdicts.get(document);
+          if (!byName) verdicts.set(document, (byName = new Map()));
+          const key = operationName ?? '';
+          let verdict = byName.get(key);
+          if (verdict === undefined) {
+            const shape = measureOperation(document, operationName);
+            verdict = shape && shapeViolation(shape, { depth: limits.maxDepth, aliases: limits.maxAliases });
+            byName.set(key, verdict);
+          }
+          if (verdict) throw verdict;
+        },
+      };
+    },
+  };
 }
 
 export interface RunningService {
@@ -130,6 +204,8 @@ export async function startHttpService<TContext extends BaseContext>(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const isSubgraph = 'schema' in options.graphql;
+  const signals = new WeakMap<object, AbortSignal>();
   const apollo = new ApolloServer<TContext>({
     ...options.graphql,
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
@@ -142,7 +218,13 @@ export async function startHttpService<TContext extends BaseContext>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
       // Inline traces only feed Apollo Studio, which we do not use; they cost CPU on every subgraph request.
-      ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      ...(isSubgraph
+        ? [
+            ApolloServerPluginInlineTraceDisabled(),
+            operationGuardPlugin<TContext>(options.operationGuard ?? DEFAULT_SUBGRAPH_GUARD),
+            abandonedRequestPlugin<TContext>(signals),
+          ]
+        : []),
       ...(options.plugins ?? []),
     ],
   });
@@ -177,7 +259,10 @@ export async function startHttpService<TContext extends BaseContext>(
       context: async ({ req, res }) => {
         const correlationId = correlationIdOf(req);
         res.setHeader(CORRELATION_HEADER, correlationId);
-        return options.context(req, correlationId);
+        const signal = requestSignal(res, options.requestTimeoutMs ?? (isSubgraph ? DEFAULT_REQUEST_TIMEOUT_MS : undefined));
+        const context = await options.context(req, correlationId, signal);
+        signals.set(context, signal);
+        return context;
       },
     }),
   );

@@ -36,6 +36,8 @@ export interface SubgraphServiceOptions<TContext extends ServiceContext> {
   readiness?: ReadinessChecks;
   /** Served at /metrics in Prometheus format. */
   metrics?: Registry;
+  /** A deadline per request (REQUEST_TIMEOUT_MS): resolvers not yet started then fail at once. */
+  requestTimeoutMs?: number;
   /** Extra open routes (the user service's JWKS). */
   routes?: (app: express.Express) => void;
 }
@@ -68,7 +70,8 @@ export async function serveSubgraph<TContext extends ServiceContext>(options: Su
       if (internal) admitted.set(req, internal);
       return internal !== null;
     },
-    context: async (req, correlationId) => {
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    context: async (req, correlationId, signal) => {
       const internal = admitted.get(req);
       if (!internal) throw new Error('request reached GraphQL without an internal credential');
       return options.extendContext({
@@ -76,6 +79,7 @@ export async function serveSubgraph<TContext extends ServiceContext>(options: Su
         caller: await callerOf(internal, req.headers.authorization, options.users),
         correlationId,
         log: options.log.child({ correlationId }),
+        signal,
       });
     },
   });

@@ -33,6 +33,7 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     name: SUBGRAPH_NAME,
     port: env.CART_PORT,
     production: env.NODE_ENV === 'production',
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     log,
     orm,
     schema,

@@ -95,6 +95,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
     name: SUBGRAPH_NAME,
     port: env.ORDER_PORT,
     production: env.NODE_ENV === 'production',
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     log,
     orm,
     schema,

@@ -64,6 +64,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     name: SUBGRAPH_NAME,
     port: env.PRODUCT_PORT,
     production: env.NODE_ENV === 'production',
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     log,
     orm,
     schema,

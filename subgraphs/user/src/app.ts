@@ -44,6 +44,7 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
     name: SUBGRAPH_NAME,
     port: env.USER_PORT,
     production: env.NODE_ENV === 'production',
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     log,
     orm,
     schema,

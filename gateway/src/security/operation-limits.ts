@@ -1,0 +1,163 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { measureOperation, queryTooComplex, shapeViolation } from '@shop/kit';
+import { getNullableType, GraphQLError, isListType, Kind, type DocumentNode, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxRootFields: number;
+  maxDirectives: number;
+  maxCost: number;
+  maxDocumentBytes: number;
+}
+
+/**
+ * Expected sizes of lists that take no `first` (nothing bounds them in the schema): what one item's subtree is
+ * multiplied by. Connection edges count once, because the connection's `first` already multiplied them.
+ */
+export const LIST_SIZES: Readonly<Record<string, number>> = {
+  'Cart.items': 20,
+  'Order.items': 20,
+  'Order.statusHistory': 5,
+};
+export const DEFAULT_LIST_SIZE = 10;
+
+function multiplierOf(typeName: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
+  const first = field.args.find((arg) => arg.name === 'first');
+  if (first) {
+    const given = args.first ?? first.defaultValue;
+    return typeof given === 'number' && given > 0 ? given : DEFAULT_LIST_SIZE;
+  }
+  if (!isListType(getNullableType(field.type))) return 1;
+  if (typeName.endsWith('Connection') && field.name === 'edges') return 1;
+  return LIST_SIZES[`${typeName}.${field.name}`] ?? DEFAULT_LIST_SIZE;
+}
+
+/** 1 per field, plus its subtree times the number of items it may return. */
+const listAwareEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) =>
+  1 + multiplierOf(type.name, field, args) * childComplexity;
+
+/** The operation's cost (list sizes multiplied in), as graphql-query-complexity computes it with our estimator. */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  maxQueryNodes?: number,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    estimators: [listAwareEstimator],
+    variables: variables ?? {},
+    ...(operationName ? { operationName } : {}),
+    ...(maxQueryNodes ? { maxQueryNodes } : {}),
+  });
+}
+
+/** documentBytes: the text as sent, comments and whitespace included (the token limit does not count those). */
+export function checkDocumentSize(source: string, limits: Pick<OperationLimits, 'maxDocumentBytes'>): GraphQLError | null {
+  // Cheap bound first: a UTF-8 character takes at most 3 bytes per UTF-16 unit.
+  if (source.length * 3 <= limits.maxDocumentBytes) return null;
+  const bytes = Buffer.byteLength(source, 'utf8');
+  return bytes > limits.maxDocumentBytes ? queryTooComplex('documentBytes', limits.maxDocumentBytes, bytes) : null;
+}
+
+/**
+ * Depth, directives, aliases and root fields of every operation in the document, in that order. Needs no schema
+ * and no variables, so it runs before validation, which itself costs time on huge alias or directive lists.
+ */
+export function checkShape(document: DocumentNode, limits: OperationLimits): GraphQLError | null {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const shape = measureOperation({ kind: Kind.DOCUMENT, definitions: [definition, ...fragmentsOf(document)] });
+    const refused =
+      shape &&
+      shapeViolation(shape, {
+        depth: limits.maxDepth,
+        directives: limits.maxDirectives,
+        aliases: limits.maxAliases,
+        rootFields: limits.maxRootFields,
+      });
+    if (refused) return refused;
+  }
+  return null;
+}
+
+const fragmentsOf = (document: DocumentNode) => document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+
+/** The cost of the operation to run, with its variables; expects a validated document. */
+export function checkCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: OperationLimits,
+): GraphQLError | null {
+  const shape = measureOperation(document, operationName);
+  if (!shape) return null;
+  // Every field costs at least 1, so this bound refuses fragment bombs before anything walks them out.
+  if (shape.fields > limits.maxCost) return queryTooComplex('cost', limits.maxCost, shape.fields);
+  let cost: number;
+  try {
+    cost = operationCost(schema, document, operationName, variables, shape.fields + 1000);
+  } catch (error) {
+    // Variables that do not fit their types: execution refuses them with its own error, before any fetch.
+    if (error instanceof GraphQLError) return null;
+    throw error;
+  }
+  return cost > limits.maxCost ? queryTooComplex('cost', limits.maxCost, cost) : null;
+}
+
+/**
+ * The one check every operation passes before any subgraph is called, over HTTP and graphql-ws alike: the
+ * QUERY_TOO_COMPLEX error to refuse it with, or null. Both servers run its two halves around validation.
+ */
+export function checkOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: OperationLimits,
+): GraphQLError | null {
+  return checkShape(document, limits) ?? checkCost(schema, document, operationName, variables, limits);
+}
+
+/** The error as a graphql-ws client receives it: the `http` extension is for HTTP responses only. */
+export function forSocket(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
+}
+
+/**
+ * Apollo plugin: the document size before parsing, the shape before validation, the cost once the operation is
+ * resolved (document and variables known), all before the gateway plans or fetches anything. `skip` exempts the gateway's own in-process
+ * reads, whose client operation was checked when it arrived over the socket.
+ */
+export function operationLimitsPlugin<TContext extends BaseContext>(
+  limits: OperationLimits,
+  skip: (context: TContext) => boolean = () => false,
+): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveSource({ source, contextValue }) {
+          if (skip(contextValue)) return;
+          const refused = checkDocumentSize(source, limits);
+          if (refused) throw refused;
+        },
+        async validationDidStart({ document, contextValue }) {
+          if (skip(contextValue)) return;
+          const refused = checkShape(document, limits);
+          if (refused) throw refused;
+        },
+        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+          if (skip(contextValue)) return;
+          const refused = checkCost(schema, document, operationName, request.variables, limits);
+          if (refused) throw refused;
+        },
+      };
+    },
+  };
+}
