@@ -21,7 +21,7 @@ import {
 import type { GatewayEnv } from './environment.js';
 import { clientIpResolver } from './security/client-ip.js';
 import { createRateLimits, type Identify } from './security/rate-limits.js';
-import { operationLimitsPlugin } from './security/operation-limits.js';
+import { operationLimitsPlugin, textChecker } from './security/operation-limits.js';
 import { OrderStatusHub, type FederatedRead } from './subscriptions/order-status-hub.js';
 import { attachSubscriptionServer } from './subscriptions/ws-server.js';
 
@@ -104,10 +104,13 @@ export async function startGateway(env: GatewayEnv) {
     : null;
   // Failures are handled per request (fail open / in-memory); this only keeps ioredis from logging unhandled errors.
   rateLimitRedis?.on('error', () => undefined);
+  // One set of operation limits for HTTP and graphql-ws: the text (size, shape) first, the cost once validated.
+  const checkText = textChecker(env.operationLimits, env.MAX_QUERY_TOKENS);
   const server = await startHttpService<GatewayContext>({
     name: 'gateway',
     graphql: { gateway },
     parseOptions: { maxTokens: env.MAX_QUERY_TOKENS },
+    preflight: checkText,
     // Both run once the operation is parsed and validated, before any subgraph is called.
     plugins: [
       operationLimitsPlugin<GatewayContext>(env.operationLimits, (context) => context.preChecked === true),
@@ -167,6 +170,7 @@ export async function startGateway(env: GatewayEnv) {
     maxTokens: env.MAX_QUERY_TOKENS,
     production: env.NODE_ENV === 'production',
     operationLimits: env.operationLimits,
+    checkText,
     tokens,
     hub,
     readAs: clientRead,

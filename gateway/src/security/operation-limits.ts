@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { measureOperation, queryTooComplex, shapeViolation } from '@shop/kit';
-import { getNullableType, GraphQLError, isListType, Kind, type DocumentNode, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { getNullableType, GraphQLError, isListType, Kind, parse, type DocumentNode, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 export interface OperationLimits {
@@ -131,9 +131,33 @@ export function forSocket(error: GraphQLError): GraphQLError {
 }
 
 /**
- * Apollo plugin: the document size before parsing, the shape before validation, the cost once the operation is
- * resolved (document and variables known), all before the gateway plans or fetches anything. `skip` exempts the gateway's own in-process
- * reads, whose client operation was checked when it arrived over the socket.
+ * The checks that need only the text: its size, then (parsed) the shape of its operations. Bounded cache by text,
+ * since clients send the same few operations; a text that does not parse is left to the server to report.
+ */
+export function textChecker(limits: OperationLimits, maxTokens: number) {
+  const verdicts = new Map<string, GraphQLError | null>();
+  return (query: string): GraphQLError | null => {
+    const tooLong = checkDocumentSize(query, limits);
+    if (tooLong) return tooLong;
+    let verdict = verdicts.get(query);
+    if (verdict === undefined) {
+      try {
+        verdict = checkShape(parse(query, { maxTokens }), limits);
+      } catch {
+        verdict = null;
+      }
+      if (verdicts.size >= 500) verdicts.delete(verdicts.keys().next().value!);
+      verdicts.set(query, verdict);
+    }
+    return verdict;
+  };
+}
+
+/**
+ * Apollo plugin: the cost once the operation is resolved (validated document and variables known), before the
+ * gateway plans or fetches anything. The text checks run before Apollo (see `textChecker`), because Apollo turns
+ * an error thrown from its earlier hooks into a 500. `skip` exempts the gateway's own in-process reads, whose
+ * client operation was checked when it arrived over the socket.
  */
 export function operationLimitsPlugin<TContext extends BaseContext>(
   limits: OperationLimits,
@@ -142,19 +166,9 @@ export function operationLimitsPlugin<TContext extends BaseContext>(
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source, contextValue }) {
-          if (skip(contextValue)) return;
-          const refused = checkDocumentSize(source, limits);
-          if (refused) throw refused;
-        },
-        async validationDidStart({ document, contextValue }) {
-          if (skip(contextValue)) return;
-          const refused = checkShape(document, limits);
-          if (refused) throw refused;
-        },
         async didResolveOperation({ schema, document, operationName, request, contextValue }) {
           if (skip(contextValue)) return;
-          const refused = checkCost(schema, document, operationName, request.variables, limits);
+          const refused = checkOperation(schema, document, operationName, request.variables, limits);
           if (refused) throw refused;
         },
       };

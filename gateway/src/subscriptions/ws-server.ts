@@ -5,7 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, hideSuggestions, type Caller, type UserTokenVerifier } from '@shop/kit';
-import { checkCost, checkDocumentSize, checkShape, forSocket, type OperationLimits } from '../security/operation-limits.js';
+import { checkCost, forSocket, type OperationLimits } from '../security/operation-limits.js';
 import { asErrors, type FederatedRead, type OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
 import { quietClientProtocolErrors, SocketLimits, type SocketLimitOptions } from './socket-limits.js';
@@ -42,6 +42,8 @@ export function attachSubscriptionServer(options: {
   production?: boolean;
   /** The same operation limits as HTTP requests; in-process reads after this skip them. */
   operationLimits: OperationLimits;
+  /** The same text check (size, shape) as HTTP requests. */
+  checkText: (query: string) => GraphQLError | null;
   tokens: UserTokenVerifier;
   hub: OrderStatusHub;
   readAs: FederatedRead;
@@ -61,8 +63,7 @@ export function attachSubscriptionServer(options: {
     if (!entry) {
       try {
         const document = parse(query, { maxTokens: options.maxTokens });
-        const refused = checkShape(document, options.operationLimits);
-        const errors = refused ? [forSocket(refused)] : validate(options.schema, document);
+        const errors = validate(options.schema, document);
         entry = errors.length ? (options.production ? hideSuggestions(errors) : errors) : document;
       } catch (error) {
         entry = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
@@ -89,8 +90,8 @@ export function attachSubscriptionServer(options: {
       onClose: (ctx) => limits.release(ctx.extra.socket),
       // Returning the execution arguments here replaces graphql-ws's own parse, validate and context steps.
       onSubscribe: (ctx, _id, payload) => {
-        const tooLong = checkDocumentSize(payload.query, options.operationLimits);
-        if (tooLong) return [forSocket(tooLong)];
+        const tooComplex = options.checkText(payload.query);
+        if (tooComplex) return [forSocket(tooComplex)];
         const tooMany = limits.refuseOperation(ctx.subscriptions);
         if (tooMany) return tooMany;
         const document = prepared(payload.query);

@@ -110,6 +110,11 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   readiness: ReadinessChecks;
   /** Subgraphs: a deadline per request, after which its remaining resolvers fail at once (default 12 s). */
   requestTimeoutMs?: number;
+  /**
+   * Runs on the operation text before Apollo parses it (HTTP only); a returned error refuses the request with the
+   * status in its `http` extension (400 by default). The gateway checks document size and shape here.
+   */
+  preflight?: (query: string) => GraphQLError | null;
   /** Subgraphs: depth and alias limits, far above what the gateway's query plans need (defaults 15 and 100). */
   operationGuard?: { maxDepth: number; maxAliases: number };
   plugins?: ApolloServerPlugin<TContext>[];
@@ -124,6 +129,9 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 12_000;
 export const DEFAULT_SUBGRAPH_GUARD = { maxDepth: 15, maxAliases: 100 };
+
+// Apollo copies the context object per operation (own properties only), so the signal rides on it under a symbol.
+const REQUEST_SIGNAL = Symbol('requestSignal');
 
 /** Aborts when the response closes before it was fully written (the client disconnected), or at the deadline. */
 function requestSignal(res: Response, timeoutMs: number | undefined): AbortSignal {
@@ -141,12 +149,12 @@ function requestSignal(res: Response, timeoutMs: number | undefined): AbortSigna
 }
 
 /** Once a request is abandoned, every resolver not yet started fails at once, so it issues no more SQL or calls. */
-function abandonedRequestPlugin<TContext extends BaseContext>(signals: WeakMap<object, AbortSignal>): ApolloServerPlugin<TContext> {
+function abandonedRequestPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
         async executionDidStart({ contextValue }) {
-          const signal = signals.get(contextValue);
+          const signal = (contextValue as { [REQUEST_SIGNAL]?: AbortSignal })[REQUEST_SIGNAL];
           if (!signal) return;
           return {
             willResolveField() {
@@ -205,7 +213,6 @@ export async function startHttpService<TContext extends BaseContext>(
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const isSubgraph = 'schema' in options.graphql;
-  const signals = new WeakMap<object, AbortSignal>();
   const apollo = new ApolloServer<TContext>({
     ...options.graphql,
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
@@ -222,7 +229,7 @@ export async function startHttpService<TContext extends BaseContext>(
         ? [
             ApolloServerPluginInlineTraceDisabled(),
             operationGuardPlugin<TContext>(options.operationGuard ?? DEFAULT_SUBGRAPH_GUARD),
-            abandonedRequestPlugin<TContext>(signals),
+            abandonedRequestPlugin<TContext>(),
           ]
         : []),
       ...(options.plugins ?? []),
@@ -252,17 +259,26 @@ export async function startHttpService<TContext extends BaseContext>(
       );
     });
   }
+  const formatError = errorFormatter(options.log);
+  const preflight: express.RequestHandler = (req, res, next) => {
+    const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown } | undefined;
+    const refused = options.preflight && typeof params?.query === 'string' ? options.preflight(params.query) : null;
+    if (!refused) return next();
+    const { http: head, ...extensions } = refused.extensions as { http?: { status?: number } };
+    res.setHeader(CORRELATION_HEADER, correlationIdOf(req));
+    res.status(head?.status ?? 400).json({ errors: [formatError({ message: refused.message, extensions }, refused)] });
+  };
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    preflight,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const correlationId = correlationIdOf(req);
         res.setHeader(CORRELATION_HEADER, correlationId);
         const signal = requestSignal(res, options.requestTimeoutMs ?? (isSubgraph ? DEFAULT_REQUEST_TIMEOUT_MS : undefined));
         const context = await options.context(req, correlationId, signal);
-        signals.set(context, signal);
-        return context;
+        return Object.assign(context, { [REQUEST_SIGNAL]: signal });
       },
     }),
   );

@@ -6,9 +6,13 @@ import { UserTokenVerifier, type Caller, type TokenAudience, type UserKeySource 
 import type { ServiceContext } from './context.js';
 import { INTERNAL_CREDENTIAL_HEADER, InternalTrust, type InternalCaller, type InternalKeys } from './internal-auth.js';
 import { metricsRoute, type Registry } from './metrics.js';
+import { queryTooComplex } from './operation-shape.js';
 import { pingDatabase } from './orm.js';
 import { startHttpService, type ReadinessChecks, type RunningService } from './server.js';
 import { onShutdown } from './shutdown.js';
+
+/** Far above any query plan the gateway sends (those are bounded by the client document it accepted). */
+export const SUBGRAPH_MAX_DOCUMENT_BYTES = 128 * 1024;
 
 /** Production needs both internal secrets on every subgraph: it checks the gateway's and makes its own. */
 export const SUBGRAPH_SECRETS = ['GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET'] as const;
@@ -71,6 +75,11 @@ export async function serveSubgraph<TContext extends ServiceContext>(options: Su
       return internal !== null;
     },
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    // Comment padding costs the parser no tokens: the text itself is bounded too.
+    preflight: (query) => {
+      const bytes = Buffer.byteLength(query);
+      return bytes > SUBGRAPH_MAX_DOCUMENT_BYTES ? queryTooComplex('documentBytes', SUBGRAPH_MAX_DOCUMENT_BYTES, bytes) : null;
+    },
     context: async (req, correlationId, signal) => {
       const internal = admitted.get(req);
       if (!internal) throw new Error('request reached GraphQL without an internal credential');

@@ -5,6 +5,7 @@ import {
   AppError,
   badInput,
   conflict,
+  DataLoader,
   decodeCursor,
   encodeCursor,
   forbidden,
@@ -22,7 +23,7 @@ import { recordEvent } from '@shop/messaging';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Checkout, Order, OrderItem, OrderStatusChange } from './order.entity.js';
-import type { OrderType } from './order.type.js';
+import type { OrderConnection, OrderType } from './order.type.js';
 import type { CartCalls, StockCalls } from './service-calls.js';
 import type { StatusPublisher } from './status-publisher.js';
 
@@ -59,7 +60,21 @@ export function orderIdFor(userId: string, idempotencyKey: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+interface PageRequest {
+  userId: string;
+  first: number;
+  after: { createdAt: Date; id: string } | null;
+}
+
+const pageKey = (page: PageRequest) => `${page.userId}|${page.first}|${page.after?.createdAt.toISOString() ?? ''}|${page.after?.id ?? ''}`;
+
 export class OrderService {
+  /** `User.orders` for every user of an `_entities` batch, in one statement per distinct page (this request only). */
+  private readonly pages = new DataLoader<PageRequest, OrderConnection, string>((requests) => this.loadPages(requests), {
+    cacheKeyFn: pageKey,
+    maxBatchSize: 500,
+  });
+
   constructor(
     private readonly em: SqlEntityManager,
     private readonly deps: OrderDependencies,
@@ -192,24 +207,66 @@ export class OrderService {
   }
 
   /** Newest first, keyset-paged on (createdAt, id). Only the user themselves or an ADMIN may list them. */
-  async ordersOf(caller: Caller | null, userId: string, first: number, after: string | null) {
+  async ordersOf(caller: Caller | null, userId: string, first: number, after: string | null): Promise<OrderConnection> {
     const me = requireCaller(caller);
     if (me.userId !== userId && me.role !== 'ADMIN') throw forbidden("You cannot see another user's orders");
     const size = pageSize(first);
-    const where: Record<string, unknown> = { userId };
+    let cursor: PageRequest['after'] = null;
     if (after) {
       const [at, id] = decodeCursor(after, 2) as [string, string];
       const createdAt = new Date(at);
       if (Number.isNaN(createdAt.getTime()) || !isUuid(String(id)))
         throw badInput([{ field: 'after', message: 'is not a cursor this API issued' }]);
-      where.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }];
+      cursor = { createdAt, id };
     }
-    const rows = await this.em.find(Order, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: size + 1 });
-    const page = rows.slice(0, size);
-    const views = await this.views(page);
-    const edges = views.map((node, i) => ({ cursor: encodeCursor([page[i]!.createdAt.toISOString(), page[i]!.id]), node }));
-    const pageInfo: PageInfo = { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null };
-    return { edges, pageInfo };
+    return this.pages.load({ userId, first: size, after: cursor });
+  }
+
+  private async loadPages(requests: readonly PageRequest[]): Promise<OrderConnection[]> {
+    // Users of one batch normally share first/after: one statement per distinct pair, whatever the user count.
+    const groups = new Map<string, PageRequest[]>();
+    for (const request of requests) {
+      const key = pageKey({ ...request, userId: '' });
+      groups.set(key, [...(groups.get(key) ?? []), request]);
+    }
+    const rowsOf = new Map<PageRequest, Order[]>();
+    for (const group of groups.values()) {
+      const { first, after } = group[0]!;
+      const newest = await this.newestOrders([...new Set(group.map((request) => request.userId))], first + 1, after);
+      for (const request of group) rowsOf.set(request, newest.get(request.userId) ?? []);
+    }
+    const pages = requests.map((request) => rowsOf.get(request)!.slice(0, request.first));
+    const views = new Map((await this.views(pages.flat())).map((view) => [view.id, view]));
+    return requests.map((request, i) => {
+      const page = pages[i]!;
+      const edges = page.map((order) => ({ cursor: encodeCursor([order.createdAt.toISOString(), order.id]), node: views.get(order.id)! }));
+      const pageInfo: PageInfo = { hasNextPage: rowsOf.get(request)!.length > request.first, endCursor: edges.at(-1)?.cursor ?? null };
+      return { edges, pageInfo };
+    });
+  }
+
+  /** Up to `limit` newest orders per user after the cursor, for all users in one window query. */
+  private async newestOrders(userIds: string[], limit: number, after: PageRequest['after']): Promise<Map<string, Order[]>> {
+    const params: unknown[] = [...userIds];
+    let keyset = '';
+    if (after) {
+      keyset = 'and (created_at, id) < (?, ?)';
+      params.push(after.createdAt, after.id);
+    }
+    params.push(limit);
+    const rows: Array<Record<string, unknown>> = await this.em.execute(
+      `select * from (
+         select *, row_number() over (partition by user_id order by created_at desc, id desc) as page_rank
+         from orders where user_id in (${userIds.map(() => '?').join(', ')}) ${keyset}
+       ) ranked where page_rank <= ? order by user_id, page_rank`,
+      params,
+    );
+    const byUser = new Map<string, Order[]>();
+    for (const { page_rank: _rank, ...row } of rows) {
+      const order = this.em.map(Order, row);
+      byUser.set(order.userId, [...(byUser.get(order.userId) ?? []), order]);
+    }
+    return byUser;
   }
 
   /** Owner or ADMIN, before CONFIRMED. Stock is released by the settlement loop; a captured payment is refunded. */
