@@ -6,7 +6,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { internalHeaders, postGraphQL } from '@shop/kit/testing';
-import { countRequests, createProduct, startSystem, type System } from './system.js';
+import { ADMIN, countRequests, createProduct, startSystem, type System } from './system.js';
 
 type Shopper = Awaited<ReturnType<System['signUp']>>;
 type Body = { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
@@ -217,5 +217,44 @@ describe('operation limits (gateway) and the subgraphs’ own guard', () => {
     knex.off('query', onQuery);
     // Without the abort all 80 would lock; the mutation under way when the socket closed may still finish.
     assert.ok(locks >= 3 && locks <= 5, `${locks} of 80 mutations ran`);
+  });
+
+  it('the order subgraph loads User.orders for a whole _entities batch in one statement, pages per user', async () => {
+    const admin = await system.signInAdmin();
+    const product = await createProduct(admin, 10, 100);
+    const [ann, bob, cid] = [await system.signUp('Ann'), await system.signUp('Bob'), await system.signUp('Cid')];
+    const placed: Record<string, string[]> = { [ann.user.id]: [], [bob.user.id]: [] };
+    for (const buyer of [ann, ann, bob]) {
+      await buyer.client.AddToCart({ productId: product.id, quantity: 1 });
+      const { checkout } = await buyer.client.Checkout({ input: { paymentToken: 'tok_visa', idempotencyKey: randomUUID() } });
+      placed[buyer.user.id]!.unshift(checkout.id);
+    }
+    const { login } = await system.client().Login(ADMIN);
+    const knex = system.services.order.orm.em.getKnex();
+    let pageStatements = 0;
+    const onQuery = (query: { sql?: string }) => void (query.sql?.includes('row_number()') && (pageStatements += 1));
+    knex.on('query', onQuery);
+    const representations = [ann, bob, cid].map((u) => `{ __typename: "User", id: "${u.user.id}" }`).join(', ');
+    const result = await postGraphQL<Body>(
+      system.services.order.server.url,
+      `query { _entities(representations: [${representations}]) {
+        ... on User { id orders(first: 1) { edges { node { id items { quantity } } } pageInfo { hasNextPage } } } } }`,
+      {},
+      login.accessToken,
+    );
+    knex.off('query', onQuery);
+    assert.equal(result.errors, undefined);
+    const pages = result.data?._entities as Array<{
+      orders: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean } };
+    }>;
+    assert.deepEqual(
+      pages.map((page) => [page.orders.edges.map((edge) => edge.node.id), page.orders.pageInfo.hasNextPage]),
+      [
+        [[placed[ann.user.id]![0]], true],
+        [[placed[bob.user.id]![0]], false],
+        [[], false],
+      ],
+    );
+    assert.equal(pageStatements, 1);
   });
 });
