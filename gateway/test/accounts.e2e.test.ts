@@ -79,6 +79,17 @@ describe('accounts through the gateway', () => {
     assert.deepEqual(await codesOf(system.client().RefreshSession({ refreshToken: 'garbage' })), ['UNAUTHENTICATED']);
   });
 
+  it('does not let the session id that access tokens carry end the session: only a secret it issued is reuse', async () => {
+    const user = await system.signUp('Session Holder');
+    const claims = JSON.parse(Buffer.from(user.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string };
+    assert.equal(user.refreshToken.split('.')[0], claims.sid);
+    const guessed = `${claims.sid}.${'A'.repeat(43)}`;
+    assert.deepEqual(await codesOf(system.client().RefreshSession({ refreshToken: guessed })), ['UNAUTHENTICATED']);
+    assert.deepEqual(await system.client().Logout({ refreshToken: guessed }), { logout: false });
+    // The owner's session lives on.
+    assert.ok((await system.client().RefreshSession({ refreshToken: user.refreshToken })).refreshSession.accessToken);
+  });
+
   it('does not authenticate a garbage or forged token', async () => {
     assert.equal((await system.client('garbage.token.here').Me()).me, null);
     const user = await system.signUp('Forger');

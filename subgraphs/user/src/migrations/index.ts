@@ -2,9 +2,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121180950 } from './Migration20261121180950.js';
 import { Migration20261121191207 } from './Migration20261121191207.js';
 import { Migration20261202120000 } from './Migration20261202120000.js';
+import { Migration20261202130000 } from './Migration20261202130000.js';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261121180950', class: Migration20261121180950 },
   { name: 'Migration20261121191207', class: Migration20261121191207 },
   { name: 'Migration20261202120000', class: Migration20261202120000 },
+  { name: 'Migration20261202130000', class: Migration20261202130000 },
 ];

@@ -5,7 +5,7 @@ import { User } from './user.entity.js';
 /** One sign-in. Its refresh token rotates on every use; only the hash of the current secret is stored. */
 @Entity({ tableName: 'sessions' })
 export class Session {
-  [OptionalProps]?: 'generation' | 'revokedAt' | 'revokedReason' | 'createdAt';
+  [OptionalProps]?: 'generation' | 'retiredHashes' | 'revokedAt' | 'revokedReason' | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -19,6 +19,10 @@ export class Session {
 
   @Property({ type: 'integer' })
   generation: number = 0;
+
+  /** Hashes of the secrets rotated away (the newest few): only one of these counts as reuse. */
+  @Property({ type: 'json' })
+  retiredHashes: string[] = [];
 
   @Property({ type: 'datetime' })
   expiresAt!: Date;

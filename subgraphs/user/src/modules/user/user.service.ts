@@ -27,6 +27,9 @@ export interface SessionPolicy {
   refreshTokenTtlSeconds: number;
 }
 
+/** Rotated-away secrets remembered per session for reuse detection; older ones are merely invalid. */
+const RETIRED_HASHES_KEPT = 20;
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Refresh tokens are `<sessionId>.<secret>`; the secret is 256 random bits and only its hash is kept. */
@@ -84,13 +87,18 @@ export class UserService {
     const result = await this.em.transactional(async (em): Promise<AuthResult | 'reused'> => {
       const session = await em.findOne(Session, { id: parts.sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!session || session.revokedAt || session.expiresAt <= new Date()) throw invalidRefreshToken();
-      if (!safeEqualHex(session.tokenHash, sha256(parts.secret))) {
+      const presented = sha256(parts.secret);
+      if (!safeEqualHex(session.tokenHash, presented)) {
+        // Only a secret this session really issued and rotated away is reuse (a stolen token raced its owner): the
+        // session id alone, which access tokens carry, must not let anyone end somebody else's session.
+        if (!session.retiredHashes.some((hash) => safeEqualHex(hash, presented))) throw invalidRefreshToken();
         session.revokedAt = new Date();
         session.revokedReason = 'refresh token reuse';
         // Returned, not thrown: the revocation has to commit.
         return 'reused';
       }
       const secret = randomBytes(32).toString('base64url');
+      session.retiredHashes = [session.tokenHash, ...session.retiredHashes].slice(0, RETIRED_HASHES_KEPT);
       session.tokenHash = sha256(secret);
       session.generation += 1;
       const user = await em.findOneOrFail(User, { id: session.user.id });
