@@ -146,7 +146,7 @@ export type CheckoutState = 'reserving' | 'placed' | 'abandoned';
 @Entity({ tableName: 'checkouts' })
 @Unique({ name: 'checkouts_user_idempotency_key_unique', properties: ['userId', 'idempotencyKey'] })
 export class Checkout {
-  [OptionalProps]?: 'state' | 'attempt' | 'claimedAt' | 'createdAt';
+  [OptionalProps]?: 'state' | 'attempt' | 'lines' | 'claimedAt' | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   orderId!: string;
@@ -163,6 +163,10 @@ export class Checkout {
   /** Bumped by whoever takes the attempt over; only the current holder may finish it. */
   @Property({ type: 'integer' })
   attempt = 1;
+
+  /** The cart lines this checkout buys, fixed by its first attempt: every retry reserves, stores and charges these. */
+  @Property({ type: 'json', nullable: true })
+  lines: Array<{ productId: string; quantity: number; updatedAt: string }> | null = null;
 
   @Property({ type: 'datetime' })
   claimedAt: Date = new Date();

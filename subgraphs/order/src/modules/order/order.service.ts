@@ -24,7 +24,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Checkout, Order, OrderItem, OrderStatusChange } from './order.entity.js';
 import type { OrderConnection, OrderType } from './order.type.js';
-import type { CartCalls, StockCalls } from './service-calls.js';
+import type { CartCalls, CartLineSnapshot, StockCalls } from './service-calls.js';
 import type { StatusPublisher } from './status-publisher.js';
 
 export interface OrderDependencies {
@@ -96,10 +96,9 @@ export class OrderService {
     const attempt = await this.claim(orderId, me.userId, input.idempotencyKey);
     if (attempt === 'placed') return this.placedOrder(orderId);
 
-    let lines;
+    let lines: CartLineSnapshot[];
     try {
-      lines = await this.deps.cart.snapshot(me.userId, this.correlationId);
-      if (lines.length === 0) throw new AppError('CART_EMPTY', 'Your cart is empty');
+      lines = await this.linesOf(orderId, attempt, me.userId);
     } catch (error) {
       await this.forget(orderId, attempt);
       throw error;
@@ -126,6 +125,11 @@ export class OrderService {
       throw new AppError('BAD_USER_INPUT', 'Items priced in different currencies cannot be bought in one order');
     }
     const byProduct = new Map(reserved.map((line) => [line.productId, line]));
+    if (reserved.length !== lines.length || lines.some((line) => byProduct.get(line.productId)?.quantity !== line.quantity)) {
+      // The reservation is keyed by order id and was made from these very lines; anything else is a bug elsewhere.
+      this.log.error({ orderId, lines, reserved }, 'reservation does not match the checkout lines');
+      throw new AppError('SERVICE_UNAVAILABLE', 'This checkout could not be completed right now; try again shortly');
+    }
     const order = await this.em.transactional(async (em) => {
       const won: unknown[] = await em.execute(
         `update checkouts set state = 'placed' where order_id = ? and state = 'reserving' and attempt = ? returning order_id`,
@@ -367,6 +371,24 @@ export class OrderService {
       });
     }
     throw conflict('A checkout with this idempotency key is already in progress', { idempotencyKey });
+  }
+
+  /**
+   * The lines this checkout buys: those its first attempt stored, or, for a first attempt, the cart as it is now,
+   * stored before anything is reserved. A retry (same key) therefore reserves, stores and charges the same lines
+   * whatever the cart did in between; the bought lines leave the cart only where they are unchanged.
+   */
+  private async linesOf(orderId: string, attempt: number, userId: string): Promise<CartLineSnapshot[]> {
+    const stored = await this.em.fork().findOne(Checkout, { orderId });
+    if (stored?.lines?.length) return stored.lines;
+    const lines = await this.deps.cart.snapshot(userId, this.correlationId);
+    if (lines.length === 0) throw new AppError('CART_EMPTY', 'Your cart is empty');
+    const kept: unknown[] = await this.em.execute(
+      `update checkouts set lines = ?::jsonb where order_id = ? and attempt = ? and state = 'reserving' returning order_id`,
+      [JSON.stringify(lines), orderId, attempt],
+    );
+    if (kept.length === 0) throw conflict('A checkout with this idempotency key is already in progress');
+    return lines;
   }
 
   /** Nothing was reserved: drop the attempt so the same key can be used again (after filling the cart, say). */
