@@ -1,4 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121201457 } from './Migration20261121201457.js';
+import { Migration20261210120000 } from './Migration20261210120000.js';
 
-export const migrations: MigrationObject[] = [{ name: 'Migration20261121201457', class: Migration20261121201457 }];
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261121201457', class: Migration20261121201457 },
+  { name: 'Migration20261210120000', class: Migration20261210120000 },
+];
