@@ -59,7 +59,14 @@ export async function startSystem(options: SystemOptions = {}) {
       `notification.${queueSuffix}`,
     ]).catch(() => undefined);
   };
-  const env: NodeJS.ProcessEnv = { ...TEST_ENV, RABBITMQ_URL: rabbitmqUrl };
+  // Every service declares every consumer's queue, so each must know all three names.
+  const env: NodeJS.ProcessEnv = {
+    ...TEST_ENV,
+    RABBITMQ_URL: rabbitmqUrl,
+    ORDER_QUEUE: `order.${queueSuffix}`,
+    PAYMENT_QUEUE: `payment.${queueSuffix}`,
+    NOTIFICATION_QUEUE: `notification.${queueSuffix}`,
+  };
   const paymentEnv = loadPaymentEnv({
     ...env,
     PAYMENT_PORT: '0',

@@ -31,6 +31,27 @@ export const redisUrl = z.url({ protocol: /^rediss?$/ }).default('redis://127.0.
 export const rabbitmqUrl = z.url({ protocol: /^amqps?$/ }).default('amqp://guest:guest@127.0.0.1:5672');
 export const eventsExchange = z.string().min(1).default('shop.events');
 
+const queueName = (fallback: string) => z.string().min(1).default(fallback);
+
+/**
+ * Every consumer's durable queue (and its `.retry`, `.dlq`). Every service that publishes or consumes reads all
+ * three: each declares the whole topology at start, so an event published before its consumer first ran waits.
+ */
+export const eventQueuesEnv = z.object({
+  ORDER_QUEUE: queueName('order'),
+  PAYMENT_QUEUE: queueName('payment'),
+  NOTIFICATION_QUEUE: queueName('notification'),
+});
+
+const hours = (fallback: number, min: number) => z.coerce.number().min(min).default(fallback);
+
+/** How long published outbox rows and inbox rows are kept before the pruning loop deletes them. */
+export const messagingRetentionEnv = z.object({
+  OUTBOX_RETENTION_HOURS: hours(72, 1),
+  /** Longer than any redelivery (a relay's duplicate publish, a consumer's retries) can arrive: a pruned row lets a twin in. */
+  INBOX_RETENTION_HOURS: hours(168, 24),
+});
+
 /** Variables every service reads. Finish a service's schema with `.transform(requireInProduction([...]))`. */
 export const commonEnv = z.object({
   NODE_ENV: nodeEnv,

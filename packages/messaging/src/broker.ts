@@ -1,18 +1,32 @@
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel, Message, Options } from 'amqplib';
 import type { Logger } from 'pino';
+import { declareTopology, type Topology } from './topology.js';
 
 export interface BrokerOptions {
   url: string;
   /** The durable topic exchange every event goes through (`shop.events` by default). */
   exchange: string;
   log: Logger;
+  /**
+   * The consumer queues and bindings to declare with the exchange (services pass `systemTopology(...)`). None by
+   * default: a bare broker (tests, tools) must not create queues with production names.
+   */
+  topology?: Topology;
+}
+
+/** The broker returned a `mandatory` message: no queue is bound to its routing key. */
+export class UnroutableError extends Error {
+  override name = 'UnroutableError';
 }
 
 /** One connection per process; it reconnects by itself and re-runs every channel's setup (queues, bindings, consumers). */
 export class Broker {
   readonly connection: AmqpConnectionManager;
   private publisherChannel?: ChannelWrapper;
+  /** Message ids of mandatory publishes awaiting their confirm, and which of them the broker returned. */
+  private readonly awaitingConfirm = new Set<string>();
+  private readonly returned = new Set<string>();
 
   constructor(readonly options: BrokerOptions) {
     this.connection = amqp.connect([options.url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 });
@@ -31,6 +45,10 @@ export class Broker {
     return this.options.exchange;
   }
 
+  get topology(): Topology {
+    return this.options.topology ?? [];
+  }
+
   isConnected(): boolean {
     return this.connection.isConnected();
   }
@@ -45,9 +63,37 @@ export class Broker {
     this.publisherChannel ??= this.connection.createChannel({
       confirm: true,
       json: false,
-      setup: (channel: ConfirmChannel) => channel.assertExchange(this.exchange, 'topic', { durable: true }),
+      setup: async (channel: ConfirmChannel) => {
+        // A new channel after every reconnect: the listener goes with it.
+        channel.on('return', (message: Message) => {
+          const id = message.properties.messageId as string | undefined;
+          if (id !== undefined && this.awaitingConfirm.has(id)) this.returned.add(id);
+        });
+        await declareTopology(channel, this.exchange, this.topology);
+      },
     });
     return this.publisherChannel;
+  }
+
+  /**
+   * Publishes with `mandatory` and waits for the confirm; rejects with UnroutableError when the broker returned
+   * the message instead of routing it. (The broker confirms a returned message too, after sending basic.return
+   * on the same channel, so by the time the confirm arrives the return has been seen.)
+   */
+  async publishMandatory(
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish & { messageId: string; timeout?: number },
+  ): Promise<void> {
+    const id = options.messageId;
+    this.awaitingConfirm.add(id);
+    try {
+      await this.publisher().publish(this.exchange, routingKey, content, { ...options, mandatory: true });
+      if (this.returned.has(id)) throw new UnroutableError(`no queue is bound to ${routingKey} on ${this.exchange}`);
+    } finally {
+      this.awaitingConfirm.delete(id);
+      this.returned.delete(id);
+    }
   }
 
   async close(): Promise<void> {

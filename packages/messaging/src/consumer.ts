@@ -4,8 +4,9 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Broker } from './broker.js';
 import { ContractViolation, parseEvent, type EventType, type ParsedEvent } from './contracts.js';
+import { declareTopology, queueNames } from './topology.js';
 
-export const queueNames = (consumer: string) => ({ main: consumer, retry: `${consumer}.retry`, dead: `${consumer}.dlq` });
+export { queueNames };
 
 export interface ConsumerOptions {
   /** Names the durable queue (and `<name>.retry`, `<name>.dlq`) and the inbox rows. */
@@ -127,11 +128,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   const channel = options.broker.connection.createChannel({
     confirm: true,
     setup: async (raw: ConfirmChannel) => {
-      await raw.assertExchange(options.broker.exchange, 'topic', { durable: true });
-      await raw.assertQueue(queues.main, { durable: true });
-      await raw.assertQueue(queues.retry, { durable: true, deadLetterExchange: '', deadLetterRoutingKey: queues.main });
-      await raw.assertQueue(queues.dead, { durable: true });
-      for (const type of options.events) await raw.bindQueue(queues.main, options.broker.exchange, type);
+      // The whole system's queues (as every publisher declares them), and this consumer's own in any case.
+      await declareTopology(raw, options.broker.exchange, [...options.broker.topology, { queue: queues.main, events: options.events }]);
       await raw.prefetch(options.prefetch ?? 20);
       await raw.consume(queues.main, (message) => {
         onMessage(raw, message).catch((error: unknown) => {

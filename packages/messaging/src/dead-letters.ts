@@ -1,6 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import type { Broker } from './broker.js';
-import { queueNames } from './consumer.js';
+import { queueNames } from './topology.js';
 
 export interface DeadLetter {
   messageId?: string;

@@ -2,13 +2,13 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/c
 
 /** An event written in the same transaction as the change it announces; the relay publishes it afterwards. */
 @Entity({ tableName: 'outbox' })
-// Partial: the relay only ever scans unpublished rows, however large the table grows.
+// Partial: the relay only ever scans unpublished rows that are due, however large the table grows.
 @Index({
-  name: 'outbox_unpublished_index',
-  expression: 'create index "outbox_unpublished_index" on "outbox" ("created_at") where "published_at" is null',
+  name: 'outbox_due_index',
+  expression: 'create index "outbox_due_index" on "outbox" ("next_attempt_at", "created_at") where "published_at" is null',
 })
 export class OutboxMessage {
-  [OptionalProps]?: 'createdAt' | 'publishedAt' | 'attempts' | 'lastError';
+  [OptionalProps]?: 'createdAt' | 'publishedAt' | 'attempts' | 'lastError' | 'nextAttemptAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -31,6 +31,10 @@ export class OutboxMessage {
 
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;
+
+  /** The relay leaves the row alone until then: now at first, later after each failed attempt (backoff). */
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  nextAttemptAt: Date = new Date();
 }
 
 /** One row per event a consumer has applied; inserted in the same transaction as the effect. */

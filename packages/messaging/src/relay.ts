@@ -1,17 +1,25 @@
 import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
 import { BACKGROUND_SQL, PollingLoop } from '@shop/kit';
 import type { Logger } from 'pino';
-import type { Broker } from './broker.js';
+import { UnroutableError, type Broker } from './broker.js';
+import type { EventType } from './contracts.js';
+import { ANNOUNCED_ONLY_EVENTS } from './topology.js';
 
 export interface RelayOptions {
   intervalMs?: number;
   batchSize?: number;
   publishTimeoutMs?: number;
+  /** A row that failed waits `retryBaseMs * 2^(attempts - 1)`, at most `retryMaxMs`, before its next attempt. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** From this many failed attempts on, each further failure is logged as an error (someone must look). */
+  alertAfterAttempts?: number;
 }
 
 interface Row {
   id: string;
   type: string;
+  attempts: number;
   envelope: { id: string; type: string; correlationId: string; occurredAt: string };
 }
 
@@ -19,20 +27,34 @@ interface Row {
  * Publishes committed outbox rows with publisher confirms and marks them sent. While the broker is away the
  * rows simply stay unsent and are retried; nothing is lost. Replicas share the work (FOR UPDATE SKIP LOCKED).
  * A confirm that times out may still be delivered later: consumers' inboxes absorb that duplicate.
+ *
+ * Events are published `mandatory` (except ANNOUNCED_ONLY_EVENTS): one the broker cannot route to any queue is
+ * returned, and counts as a failed attempt rather than as published. A row that fails is retried with capped
+ * exponential backoff (`next_attempt_at`) and the rows behind it go out meanwhile.
+ *
+ * Order: rows go out in the order they became due (`next_attempt_at`, which is the insert time until a row
+ * fails), so events of one commit leave in their write order; a failed row falls behind later ones. No order
+ * per aggregate is promised across failures, replicas or redeliveries; consumers must not rely on one.
  */
 export class OutboxRelay {
   private readonly loop: PollingLoop;
   private readonly batchSize: number;
   private readonly publishTimeoutMs: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly alertAfterAttempts: number;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly broker: Broker,
-    log: Logger,
+    private readonly log: Logger,
     options: RelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 100;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+    this.retryBaseMs = options.retryBaseMs ?? 1000;
+    this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000;
+    this.alertAfterAttempts = options.alertAfterAttempts ?? 10;
     this.loop = new PollingLoop(() => this.publishBatch(), {
       name: 'outbox relay',
       log,
@@ -56,46 +78,70 @@ export class OutboxRelay {
 
   /** One batch: returns how many rows were published. Exposed for tests. */
   async publishBatch(): Promise<number> {
+    // While the broker is away every publish would only time out; rows keep their schedule until it is back.
+    if (!this.broker.isConnected()) return 0;
     const idle = this.orm.em.fork() as SqlEntityManager;
     // A cheap look first (the partial index makes it an index-only probe): no empty transaction on every tick.
-    const pending: unknown[] = await idle.execute(`${BACKGROUND_SQL} select 1 from outbox where published_at is null limit 1`);
+    const pending: unknown[] = await idle.execute(
+      `${BACKGROUND_SQL} select 1 from outbox where published_at is null and next_attempt_at <= now() limit 1`,
+    );
     if (pending.length === 0) return 0;
-    const channel = this.broker.publisher();
-    return idle.transactional(async (em) => {
+    const { sent, brokerFailure } = await idle.transactional(async (em) => {
       const rows: Row[] = await em.execute(
-        'select id, type, envelope from outbox where published_at is null order by created_at limit ? for update skip locked',
+        `select id, type, attempts, envelope from outbox where published_at is null and next_attempt_at <= now()
+         order by next_attempt_at, created_at limit ? for update skip locked`,
         [this.batchSize],
       );
-      if (rows.length === 0) return 0;
-      const sent: string[] = [];
+      const published: string[] = [];
       let failure: unknown;
       for (const row of rows) {
         try {
-          await channel.publish(this.broker.exchange, row.type, Buffer.from(JSON.stringify(row.envelope)), {
-            persistent: true,
-            contentType: 'application/json',
-            messageId: row.id,
-            type: row.type,
-            correlationId: row.envelope.correlationId,
-            timestamp: Math.floor(Date.parse(row.envelope.occurredAt) / 1000),
-            timeout: this.publishTimeoutMs,
-          });
-          sent.push(row.id);
+          await this.publish(row);
+          published.push(row.id);
         } catch (error) {
-          failure = error;
-          break;
+          // The failed row is rescheduled either way, so it cannot hold back the rows behind it.
+          await this.recordFailure(em, row, error);
+          // Unroutable is about this event alone; a timeout or a lost channel would fail the rest of the batch too.
+          if (!(error instanceof UnroutableError)) {
+            failure = error;
+            break;
+          }
         }
       }
-      if (sent.length) await em.execute('update outbox set published_at = now(), attempts = attempts + 1 where id in (?)', [sent]);
-      if (failure) {
-        const failedId = rows[sent.length]!.id;
-        await em.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [
-          String(failure).slice(0, 1000),
-          failedId,
-        ]);
-        if (sent.length === 0) throw failure;
-      }
-      return sent.length;
+      if (published.length)
+        await em.execute('update outbox set published_at = now(), attempts = attempts + 1 where id in (?)', [published]);
+      return { sent: published.length, brokerFailure: failure };
     });
+    // Nothing went out because of the broker: let the loop back off.
+    if (brokerFailure !== undefined && sent === 0) throw brokerFailure;
+    return sent;
+  }
+
+  private async publish(row: Row): Promise<void> {
+    const content = Buffer.from(JSON.stringify(row.envelope));
+    const options = {
+      persistent: true,
+      contentType: 'application/json',
+      messageId: row.id,
+      type: row.type,
+      correlationId: row.envelope.correlationId,
+      timestamp: Math.floor(Date.parse(row.envelope.occurredAt) / 1000),
+      timeout: this.publishTimeoutMs,
+    };
+    if (ANNOUNCED_ONLY_EVENTS.includes(row.type as EventType))
+      await this.broker.publisher().publish(this.broker.exchange, row.type, content, options);
+    else await this.broker.publishMandatory(row.type, content, options);
+  }
+
+  private async recordFailure(em: SqlEntityManager, row: Row, error: unknown): Promise<void> {
+    const attempts = row.attempts + 1;
+    const delayMs = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
+    await em.execute(
+      `update outbox set attempts = ?, last_error = ?, next_attempt_at = now() + (? * interval '1 millisecond') where id = ?`,
+      [attempts, String(error).slice(0, 1000), delayMs, row.id],
+    );
+    const details = { err: error, eventId: row.id, eventType: row.type, attempts, retryInMs: delayMs };
+    if (attempts >= this.alertAfterAttempts) this.log.error(details, 'outbox event keeps failing to publish; will retry');
+    else this.log.warn(details, 'outbox event not published; will retry');
   }
 }

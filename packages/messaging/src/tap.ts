@@ -1,6 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import { pino, type Logger } from 'pino';
-import { queueNames } from './consumer.js';
+import { CONSUMED_EVENTS, queueNames } from './topology.js';
 import { Broker } from './broker.js';
 import { parseEvent, type ParsedEvent } from './contracts.js';
 import { deleteTopology } from './dead-letters.js';
@@ -31,17 +31,21 @@ export async function tapExchange(url: string, exchange: string, log: Logger) {
     events: tap.events,
     async close() {
       await tap.close();
-      await deleteTopology(broker, [], exchange).catch(() => undefined);
+      await removeExchange(url, exchange);
       await broker.close();
     },
   };
 }
 
+/** The consumer queues TEST_ENV names after its exchange (`<exchange>.order`, ...). */
+const queuesNamedAfter = (exchange: string) => Object.keys(CONSUMED_EVENTS).map((consumer) => `${exchange}.${consumer}`);
+
 /**
  * Deletes a test's events exchange (tests that only publish, through a service's relay, leave one behind) and
- * the queues (main, retry, dead letters) of the named consumers.
+ * the queues (main, retry, dead letters) of the named consumers: by default those named after the exchange,
+ * which every service under TEST_ENV declares.
  */
-export async function removeExchange(url: string, exchange: string, consumers: string[] = []): Promise<void> {
+export async function removeExchange(url: string, exchange: string, consumers: string[] = queuesNamedAfter(exchange)): Promise<void> {
   const broker = new Broker({ url, exchange, log: silentLogger });
   try {
     // Best effort: a second clean-up of the same exchange, or one never declared, is not a failure.

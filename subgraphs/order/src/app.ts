@@ -11,7 +11,7 @@ import {
   ServiceCredentials,
   subgraphTrust,
 } from '@shop/kit';
-import { Broker, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
+import { Broker, CONSUMED_EVENTS, messagingEntities, OutboxRelay, startConsumer, startHousekeeping, systemTopology } from '@shop/messaging';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -50,7 +50,16 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   pubsub.getPublisher().on('error', (error: Error) => log.warn({ err: error }, 'redis unavailable for status announcements'));
   const publisher = new StatusPublisher(pubsub, env.REDIS_KEY_PREFIX, log);
 
-  const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
+  const broker = new Broker({
+    url: env.RABBITMQ_URL,
+    exchange: env.EVENTS_EXCHANGE,
+    log,
+    topology: systemTopology({ order: env.ORDER_QUEUE, payment: env.PAYMENT_QUEUE, notification: env.NOTIFICATION_QUEUE }),
+  });
+  const housekeeping = startHousekeeping(orm, log, {
+    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
+  });
   const relay = new OutboxRelay(orm, broker, log);
   const settlement = new Settlement(
     orm,
@@ -72,7 +81,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   settlement.start();
   const consumer = await startConsumer({
     name: env.ORDER_QUEUE,
-    events: ['payment.succeeded', 'payment.failed'],
+    events: [...CONSUMED_EVENTS.order],
     orm,
     broker,
     log,
@@ -113,6 +122,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
       await consumer.close();
       await settlement.stop();
       await relay.stop();
+      await housekeeping.stop();
       await broker.close();
       cartService.shutdown();
       productService.shutdown();

@@ -3,10 +3,12 @@ import {
   commonEnv,
   DEFAULT_MAX_TOTAL_CENTS,
   devPaymentTokenKey,
+  eventQueuesEnv,
   eventsExchange,
   internalKeysEnv,
   loadEnv,
   MAX_MONEY_CENTS,
+  messagingRetentionEnv,
   port,
   postgresUrl,
   rabbitmqUrl,
@@ -32,8 +34,6 @@ export const orderEnvSchema = z
     CART_MAX_TOTAL_CENTS: z.coerce.number().int().min(1).max(MAX_MONEY_CENTS).default(DEFAULT_MAX_TOTAL_CENTS),
     RABBITMQ_URL: rabbitmqUrl,
     EVENTS_EXCHANGE: eventsExchange,
-    /** The durable queue (and `.retry`, `.dlq`) through which this service hears about payments. */
-    ORDER_QUEUE: z.string().min(1).default('order'),
     /** Status changes are published here for subscriptions (one channel per order). */
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: z.string().default('shop:'),
@@ -47,6 +47,8 @@ export const orderEnvSchema = z
     PAYMENT_TOKEN_KEY: aesKey.optional(),
   })
   .and(commonEnv)
+  .and(eventQueuesEnv)
+  .and(messagingRetentionEnv)
   .and(userKeysEnv)
   .and(internalKeysEnv)
   .transform(requireInProduction([...SUBGRAPH_SECRETS, 'PAYMENT_TOKEN_KEY']))

@@ -1,8 +1,10 @@
 import {
   commonEnv,
+  eventQueuesEnv,
   eventsExchange,
   internalKeysEnv,
   loadEnv,
+  messagingRetentionEnv,
   MAX_MONEY_CENTS,
   port,
   postgresUrl,
@@ -39,6 +41,8 @@ export const productEnvSchema = z
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   })
   .and(commonEnv)
+  .and(eventQueuesEnv)
+  .and(messagingRetentionEnv)
   .and(userKeysEnv)
   .and(internalKeysEnv)
   .transform(requireInProduction(SUBGRAPH_SECRETS));

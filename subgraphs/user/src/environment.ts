@@ -1,10 +1,12 @@
 import {
   commonEnv,
   devKeyFile,
+  eventQueuesEnv,
   eventsExchange,
   generateSigningKey,
   internalKeysEnv,
   loadEnv,
+  messagingRetentionEnv,
   parseJwk,
   port,
   postgresUrl,
@@ -35,6 +37,8 @@ export const userEnvSchema = z
     USER_PREVIOUS_PUBLIC_KEYS: z.string().default('[]'),
   })
   .and(commonEnv)
+  .and(eventQueuesEnv)
+  .and(messagingRetentionEnv)
   .and(internalKeysEnv)
   .transform(requireInProduction(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'USER_SIGNING_KEY', 'GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET']))
   .transform((env, ctx) => {

@@ -1,12 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createOrm, migrate, pingDatabase, startHealthServer } from '@shop/kit';
-import { Broker, messagingEntities, startConsumer } from '@shop/messaging';
+import { Broker, CONSUMED_EVENTS, messagingEntities, startConsumer, startHousekeeping, systemTopology } from '@shop/messaging';
 import type { NotificationEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Mail, Recipient } from './modules/mail/mail.entity.js';
 import { MailSender } from './modules/mail/mail.sender.js';
 import { createMailTransport, type MailTransport } from './modules/mail/mail.transport.js';
-import { handleNotificationEvent, NOTIFICATION_EVENTS } from './modules/mail/notification.handler.js';
+import { handleNotificationEvent } from './modules/mail/notification.handler.js';
 
 export const WORKER_NAME = 'notification';
 export const entities = [Mail, Recipient, ...messagingEntities];
@@ -22,10 +22,19 @@ export async function startNotificationWorker(env: NotificationEnv, options: { t
   await migrate(orm);
   const transport = options.transport ?? createMailTransport({ smtpUrl: env.SMTP_URL, mailDir: env.MAIL_DIR, from: env.MAIL_FROM });
   const sender = new MailSender(orm, transport, log, env.NOTIFICATION_MAX_ATTEMPTS);
-  const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log });
+  const broker = new Broker({
+    url: env.RABBITMQ_URL,
+    exchange: env.EVENTS_EXCHANGE,
+    log,
+    topology: systemTopology({ order: env.ORDER_QUEUE, payment: env.PAYMENT_QUEUE, notification: env.NOTIFICATION_QUEUE }),
+  });
+  const housekeeping = startHousekeeping(orm, log, {
+    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
+  });
   const consumer = await startConsumer({
     name: env.NOTIFICATION_QUEUE,
-    events: [...NOTIFICATION_EVENTS],
+    events: [...CONSUMED_EVENTS.notification],
     orm,
     broker,
     log,
@@ -54,6 +63,7 @@ export async function startNotificationWorker(env: NotificationEnv, options: { t
       await health.close();
       await consumer.close();
       await sender.stop();
+      await housekeeping.stop();
       await broker.close();
       await orm.close();
     },

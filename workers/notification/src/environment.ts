@@ -1,22 +1,33 @@
 import path from 'node:path';
-import { eventsExchange, loadEnv, logLevel, nodeEnv, port, postgresUrl, rabbitmqUrl } from '@shop/kit';
+import {
+  eventQueuesEnv,
+  eventsExchange,
+  loadEnv,
+  messagingRetentionEnv,
+  logLevel,
+  nodeEnv,
+  port,
+  postgresUrl,
+  rabbitmqUrl,
+} from '@shop/kit';
 import { z } from 'zod';
 
-export const notificationEnvSchema = z.object({
-  NODE_ENV: nodeEnv,
-  LOG_LEVEL: logLevel,
-  NOTIFICATION_PORT: port(4101),
-  NOTIFICATION_DATABASE_URL: postgresUrl('shop_notification'),
-  RABBITMQ_URL: rabbitmqUrl,
-  EVENTS_EXCHANGE: eventsExchange,
-  /** e.g. smtp://user:pass@smtp.example.com:587; unset, mails are written as .eml files to MAIL_DIR. */
-  SMTP_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^smtps?$/ }).optional()),
-  MAIL_DIR: z.string().default(path.resolve(process.cwd(), 'var/mail')),
-  MAIL_FROM: z.string().min(3).default('Shop <no-reply@shop.local>'),
-  /** The durable queue (and `.retry`, `.dlq`) this worker consumes. */
-  NOTIFICATION_QUEUE: z.string().min(1).default('notification'),
-  NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-});
+export const notificationEnvSchema = z
+  .object({
+    NODE_ENV: nodeEnv,
+    LOG_LEVEL: logLevel,
+    NOTIFICATION_PORT: port(4101),
+    NOTIFICATION_DATABASE_URL: postgresUrl('shop_notification'),
+    RABBITMQ_URL: rabbitmqUrl,
+    EVENTS_EXCHANGE: eventsExchange,
+    /** e.g. smtp://user:pass@smtp.example.com:587; unset, mails are written as .eml files to MAIL_DIR. */
+    SMTP_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^smtps?$/ }).optional()),
+    MAIL_DIR: z.string().default(path.resolve(process.cwd(), 'var/mail')),
+    MAIL_FROM: z.string().min(3).default('Shop <no-reply@shop.local>'),
+    NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  })
+  .and(eventQueuesEnv)
+  .and(messagingRetentionEnv);
 
 export type NotificationEnv = z.infer<typeof notificationEnvSchema>;
 

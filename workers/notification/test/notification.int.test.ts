@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
-import { Broker, deleteTopology, queueNames, type EventData, type EventType } from '@shop/messaging';
+import { Broker, deleteTopology, queueNames, removeExchange, type EventData, type EventType } from '@shop/messaging';
 import { loadNotificationEnv, startNotificationWorker, type OutgoingMail } from '../src/index.js';
 import { Mail } from '../src/modules/mail/mail.entity.js';
 
@@ -52,6 +52,8 @@ describe('notification worker (real RabbitMQ and Postgres)', () => {
     const q = queueNames(queue);
     const fq = queueNames(`${queue}-files`);
     await deleteTopology(broker, [q.main, q.retry, q.dead, fq.main, fq.retry, fq.dead], TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
+    // The other consumers' queues, which the worker declares too (TEST_ENV names them after the exchange).
+    await removeExchange(broker.options.url, TEST_ENV.EVENTS_EXCHANGE);
     await broker?.close();
     await dropDatabases([databaseUrl, fileDatabaseUrl]);
     await rm(mailDir, { recursive: true, force: true });

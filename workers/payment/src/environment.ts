@@ -1,4 +1,16 @@
-import { aesKey, devPaymentTokenKey, eventsExchange, loadEnv, logLevel, nodeEnv, port, postgresUrl, rabbitmqUrl } from '@shop/kit';
+import {
+  aesKey,
+  devPaymentTokenKey,
+  eventQueuesEnv,
+  eventsExchange,
+  loadEnv,
+  messagingRetentionEnv,
+  logLevel,
+  nodeEnv,
+  port,
+  postgresUrl,
+  rabbitmqUrl,
+} from '@shop/kit';
 import { z } from 'zod';
 
 export const paymentEnvSchema = z
@@ -9,13 +21,13 @@ export const paymentEnvSchema = z
     PAYMENT_DATABASE_URL: postgresUrl('shop_payment'),
     RABBITMQ_URL: rabbitmqUrl,
     EVENTS_EXCHANGE: eventsExchange,
-    /** The durable queue (and `.retry`, `.dlq`) this worker consumes. */
-    PAYMENT_QUEUE: z.string().min(1).default('payment'),
     /** A charge that takes longer fails this attempt; the retry reuses the idempotency key, so it cannot double-charge. */
     PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** Opens the payment tokens the order service sealed (the same key there); development: var/keys/payment-token-key. */
     PAYMENT_TOKEN_KEY: aesKey.optional(),
   })
+  .and(eventQueuesEnv)
+  .and(messagingRetentionEnv)
   .transform((env, ctx) => {
     if (env.PAYMENT_TOKEN_KEY) return { ...env, PAYMENT_TOKEN_KEY: env.PAYMENT_TOKEN_KEY };
     if (env.NODE_ENV === 'production') {

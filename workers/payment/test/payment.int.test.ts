@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, SealedBox } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
-import { Broker, deleteTopology, queueNames, tapEvents, type EventData, type EventType } from '@shop/messaging';
+import { Broker, deleteTopology, queueNames, removeExchange, tapEvents, type EventData, type EventType } from '@shop/messaging';
 import { loadPaymentEnv, SimulatedPaymentProvider, startPaymentWorker, type ChargeRequest } from '../src/index.js';
 import { Payment, SimulatedCharge, SimulatedRefund } from '../src/modules/payment/payment.entity.js';
 
@@ -89,6 +89,8 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     await tap?.close();
     const q = queueNames(queue);
     await deleteTopology(broker, [q.main, q.retry, q.dead], TEST_ENV.EVENTS_EXCHANGE).catch(() => undefined);
+    // The other consumers' queues, which the worker declares too (TEST_ENV names them after the exchange).
+    await removeExchange(broker.options.url, TEST_ENV.EVENTS_EXCHANGE);
     await broker?.close();
     await dropDatabases([databaseUrl]);
   });

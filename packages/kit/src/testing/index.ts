@@ -28,6 +28,7 @@ export async function dropDatabases(urls: string[]): Promise<void> {
 }
 
 const signingKey = generateSigningKey();
+const testExchange = `test.events.${randomBytes(4).toString('hex')}`;
 
 /**
  * Environment for services under test: quiet logs, test mode, Redis keys of this test process only, and keys of
@@ -37,7 +38,11 @@ export const TEST_ENV = {
   NODE_ENV: 'test',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
-  EVENTS_EXCHANGE: `test.events.${randomBytes(4).toString('hex')}`,
+  EVENTS_EXCHANGE: testExchange,
+  // Every service declares all consumers' queues: named after the exchange, so removeExchange finds them.
+  ORDER_QUEUE: `${testExchange}.order`,
+  PAYMENT_QUEUE: `${testExchange}.payment`,
+  NOTIFICATION_QUEUE: `${testExchange}.notification`,
   USER_SIGNING_KEY: JSON.stringify(signingKey),
   USER_JWKS: JSON.stringify({ keys: [publicJwk(signingKey)] }),
   GATEWAY_TOKEN_SECRET: randomBytes(32).toString('base64url'),

@@ -4,6 +4,7 @@ import { Migration20261121182912 } from './Migration20261121182912.js';
 import { Migration20261121184317 } from './Migration20261121184317.js';
 import { Migration20261121192243 } from './Migration20261121192243.js';
 import { Migration20261121193201 } from './Migration20261121193201.js';
+import { Migration20261210120000 } from './Migration20261210120000.js';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261121181937', class: Migration20261121181937 },
@@ -11,4 +12,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121184317', class: Migration20261121184317 },
   { name: 'Migration20261121192243', class: Migration20261121192243 },
   { name: 'Migration20261121193201', class: Migration20261121193201 },
+  { name: 'Migration20261210120000', class: Migration20261210120000 },
 ];

@@ -3,10 +3,12 @@ import { Migration20261121180950 } from './Migration20261121180950.js';
 import { Migration20261121191207 } from './Migration20261121191207.js';
 import { Migration20261202120000 } from './Migration20261202120000.js';
 import { Migration20261202130000 } from './Migration20261202130000.js';
+import { Migration20261210120000 } from './Migration20261210120000.js';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261121180950', class: Migration20261121180950 },
   { name: 'Migration20261121191207', class: Migration20261121191207 },
   { name: 'Migration20261202120000', class: Migration20261202120000 },
   { name: 'Migration20261202130000', class: Migration20261202130000 },
+  { name: 'Migration20261210120000', class: Migration20261210120000 },
 ];

@@ -1,4 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121191908 } from './Migration20261121191908.js';
+import { Migration20261210120000 } from './Migration20261210120000.js';
 
-export const migrations: MigrationObject[] = [{ name: 'Migration20261121191908', class: Migration20261121191908 }];
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261121191908', class: Migration20261121191908 },
+  { name: 'Migration20261210120000', class: Migration20261210120000 },
+];

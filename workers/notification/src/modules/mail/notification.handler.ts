@@ -3,8 +3,6 @@ import type { ParsedEvent } from '@shop/messaging';
 import { Mail, Recipient, type MailKind } from './mail.entity.js';
 import { cancellation, receipt, welcome, type Rendered } from './templates.js';
 
-export const NOTIFICATION_EVENTS = ['user.registered', 'order.confirmed', 'order.cancelled'] as const;
-
 /** Runs inside the consumer's inbox transaction: everything it writes commits with the inbox row, or not at all. */
 export async function handleNotificationEvent(event: ParsedEvent, em: SqlEntityManager): Promise<void> {
   switch (event.type) {
