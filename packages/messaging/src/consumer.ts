@@ -190,7 +190,7 @@ export async function startConsumer<P = undefined>(options: ConsumerOptions<P>):
       applied = await apply(event, log);
     } catch (error) {
       const failure = classifyFailure(error);
-      pacer.leave(ticket, failure.class === 'transient' ? 'transient' : 'ok');
+      pacer.leave(ticket, failure.infrastructure ? 'transient' : 'ok');
       await settleFailure(channel, message, event, log, error, failure);
       return;
     }

@@ -61,6 +61,8 @@ describe('classifyFailure', () => {
 
     it('a handler asking to wait (RetryLater), also as the cause of another error', () => {
       assert.equal(classOf(new RetryLater('payment in progress')), 'transient');
+      assert.equal(classifyFailure(new RetryLater('payment in progress')).infrastructure, false, 'no reason to pause the consumer');
+      assert.equal(classifyFailure(withCode('connect ECONNREFUSED', { code: 'ECONNREFUSED' })).infrastructure, true);
       assert.equal(classOf(new Error('outer', { cause: new RetryLater('inner') })), 'transient');
     });
   });
@@ -70,6 +72,7 @@ describe('classifyFailure', () => {
       assert.deepEqual(classifyFailure(new ContractViolation('data.email: Invalid email')), {
         class: 'poison',
         why: 'contract',
+        infrastructure: false,
         message: 'data.email: Invalid email',
       });
     });

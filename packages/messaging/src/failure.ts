@@ -34,6 +34,8 @@ export interface ClassifiedFailure {
   class: FailureClass;
   /** What made the decision, for logs and the dead-letter reason (e.g. `ECONNREFUSED`, `sqlstate 40001`). */
   why: string;
+  /** A transient failure of the infrastructure itself (not a handler's `RetryLater`): the consumer slows down. */
+  infrastructure: boolean;
   message: string;
 }
 
@@ -120,11 +122,11 @@ function transientReason(error: unknown, depth = 0): string | undefined {
 /** Decides what a handler failure means for its message; pure, so the rules can be tested one by one. */
 export function classifyFailure(error: unknown): ClassifiedFailure {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ContractViolation) return { class: 'poison', why: 'contract', message };
-  if (error instanceof PermanentFailure) return { class: 'poison', why: 'permanent', message };
+  if (error instanceof ContractViolation) return { class: 'poison', why: 'contract', infrastructure: false, message };
+  if (error instanceof PermanentFailure) return { class: 'poison', why: 'permanent', infrastructure: false, message };
   const reason = transientReason(error);
-  if (reason) return { class: 'transient', why: reason, message };
-  return { class: 'unknown', why: error instanceof Error ? error.name : typeof error, message };
+  if (reason) return { class: 'transient', why: reason, infrastructure: reason !== 'RetryLater', message };
+  return { class: 'unknown', why: error instanceof Error ? error.name : typeof error, infrastructure: false, message };
 }
 
 export interface BackoffOptions {
