@@ -25,8 +25,10 @@ import { buildOrderSubgraph, SUBGRAPH_NAME } from './schema.js';
 
 export const entities = [Order, OrderItem, OrderStatusChange, Checkout, ...messagingEntities];
 
+const ORDER_POOL_MAX = 10;
+
 export function connectOrderDatabase(env: OrderEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
-  return createOrm({ clientUrl: env.ORDER_DATABASE_URL, entities, migrations, logger: log });
+  return createOrm({ clientUrl: env.ORDER_DATABASE_URL, entities, migrations, logger: log, poolMax: ORDER_POOL_MAX });
 }
 
 /** env -> orm -> service clients -> broker, relay, consumer, settlement -> schema -> server. */
@@ -82,6 +84,9 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   const consumer = await startConsumer({
     name: env.ORDER_QUEUE,
     events: [...CONSUMED_EVENTS.order],
+    // Half the pool stays free for GraphQL requests; deliveries get the rest (prefetch 5 with the default pool of 10).
+    poolReserve: Math.ceil(ORDER_POOL_MAX / 2),
+    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
     orm,
     broker,
     log,

@@ -35,6 +35,7 @@ export async function startNotificationWorker(env: NotificationEnv, options: { t
   const consumer = await startConsumer({
     name: env.NOTIFICATION_QUEUE,
     events: [...CONSUMED_EVENTS.notification],
+    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
     orm,
     broker,
     log,

@@ -3,22 +3,25 @@ import { createLogger, createOrm, SealedBox, migrate, pingDatabase, startHealthS
 import { Broker, CONSUMED_EVENTS, messagingEntities, OutboxRelay, startConsumer, startHousekeeping, systemTopology } from '@shop/messaging';
 import type { PaymentEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
-import { handleOrderCancelled } from './modules/payment/order-cancelled.handler.js';
-import { handleOrderPlaced } from './modules/payment/order-placed.handler.js';
+import { refundOrder, settleCancellation } from './modules/payment/order-cancelled.handler.js';
+import { chargeOrder, recordCharge, type PreparedCharge } from './modules/payment/order-placed.handler.js';
 import { Payment, SimulatedCharge, SimulatedRefund } from './modules/payment/payment.entity.js';
-import { SimulatedPaymentProvider, type PaymentProvider } from './modules/payment/payment.provider.js';
+import { SimulatedPaymentProvider, type PaymentProvider, type RefundResult } from './modules/payment/payment.provider.js';
 
 export const WORKER_NAME = 'payment';
 export const entities = [Payment, SimulatedCharge, SimulatedRefund, ...messagingEntities];
 
 /** Deliveries applied at once. */
 const PREFETCH = 8;
+/** Connections besides the deliveries': the outbox relay, readiness checks, the simulated provider's own statements. */
+const POOL_RESERVE = 4;
 
 export function connectPaymentDatabase(env: PaymentEnv, log = createLogger(WORKER_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
-  // A delivery in flight holds a connection for its transaction (also while it waits for the order lock) and the
-  // simulated provider takes a second: with fewer than two per delivery, they can all end up waiting on each other.
-  return createOrm({ clientUrl: env.PAYMENT_DATABASE_URL, entities, migrations, logger: log, poolMax: 2 * PREFETCH + 2 });
+  // A delivery holds at most one connection at a time (no transaction is open while the provider works).
+  return createOrm({ clientUrl: env.PAYMENT_DATABASE_URL, entities, migrations, logger: log, poolMax: PREFETCH + POOL_RESERVE });
 }
+
+type Prepared = { charge: PreparedCharge } | { refund: RefundResult | null } | undefined;
 
 /** env -> orm (migrated) -> outbox relay -> consumer -> health endpoints. */
 export async function startPaymentWorker(
@@ -43,17 +46,26 @@ export async function startPaymentWorker(
   });
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();
-  const consumer = await startConsumer({
+  const consumer = await startConsumer<Prepared>({
     name: env.PAYMENT_QUEUE,
     events: [...CONSUMED_EVENTS.payment],
     prefetch: PREFETCH,
+    poolReserve: POOL_RESERVE,
+    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
     orm,
     broker,
     log,
-    handle: async (event, em, eventLog) => {
+    // The provider is called here, before the inbox transaction and outside any (see chargeOrder).
+    prepare: async (event, em, eventLog) => {
       if (event.type === 'order.placed')
-        await handleOrderPlaced(event, em, provider, eventLog, env.PAYMENT_PROVIDER_TIMEOUT_MS, paymentTokens);
-      else if (event.type === 'order.cancelled') await handleOrderCancelled(event, em, provider, eventLog, env.PAYMENT_PROVIDER_TIMEOUT_MS);
+        return { charge: await chargeOrder(event, em, provider, eventLog, env.PAYMENT_PROVIDER_TIMEOUT_MS, paymentTokens) };
+      if (event.type === 'order.cancelled') return { refund: await refundOrder(event, em, provider, env.PAYMENT_PROVIDER_TIMEOUT_MS) };
+      return undefined;
+    },
+    handle: async (event, em, eventLog, prepared) => {
+      if (event.type === 'order.placed' && prepared && 'charge' in prepared) await recordCharge(event, em, prepared.charge, eventLog);
+      else if (event.type === 'order.cancelled' && prepared && 'refund' in prepared)
+        await settleCancellation(event, em, prepared.refund, eventLog);
     },
   });
   consumer.onOutcome((outcome) => {

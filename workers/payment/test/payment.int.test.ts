@@ -15,6 +15,21 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
   let tap: Awaited<ReturnType<typeof tapEvents>>;
   /** Orders whose first charge "crashes" after the provider charged: the transaction around it is lost. */
   const crashAfterCharge = new Set<string>();
+  /** What the database looked like while the provider was charging an order: open transactions and advisory locks. */
+  const duringCharge = new Map<string, { inTransaction: string[]; advisoryLocks: number }>();
+  const observeDatabase = async () => {
+    const em = worker.orm.em.fork();
+    const open = await em.execute<Array<{ query: string }>>(
+      `select query from pg_stat_activity
+       where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'`,
+    );
+    const [locks] = await em.execute<Array<{ n: string }>>(
+      `select count(*) as n from pg_locks
+       where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+    );
+    // The outbox relay's own short transaction (it publishes inside it) is not the handler's.
+    return { inTransaction: open.map((r) => r.query).filter((q) => !/outbox/.test(q)), advisoryLocks: Number(locks?.n ?? 0) };
+  };
 
   // The worker's key, as the order service would share it; events carry the token only sealed with it.
   const paymentTokenKey = randomBytes(32);
@@ -71,8 +86,9 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     worker = await startPaymentWorker(env, {
       provider: {
         charge: async (request: ChargeRequest) => {
-          const result = await inner.provider!.charge(request);
           const orderId = request.idempotencyKey.replace('order:', '');
+          if (duringCharge.has(orderId)) duringCharge.set(orderId, await observeDatabase());
+          const result = await inner.provider!.charge(request);
           if (crashAfterCharge.delete(orderId)) throw new Error('crashed after the provider charged');
           return result;
         },
@@ -153,12 +169,28 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     assert.equal(await em.count(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` }), 1);
   });
 
+  it('holds no transaction and no order lock while the provider charges', async () => {
+    const order = placed('tok_visa');
+    duringCharge.set(order.orderId, { inTransaction: ['not observed'], advisoryLocks: -1 });
+    const eventId = await publish(order);
+    await waitFor(() => applied.has(eventId), 'order.placed applied');
+    assert.deepEqual(duringCharge.get(order.orderId), { inTransaction: [], advisoryLocks: 0 });
+    await waitFor(() => outcomesFor(order.orderId).length === 1, 'payment event');
+  });
+
   it('finishes a charge interrupted after the provider charged, without a second charge', async () => {
     const order = placed('tok_visa');
     crashAfterCharge.add(order.orderId);
-    await publish(order);
+    const eventId = await publish(order);
+    await waitFor(() => applied.has(eventId), 'order.placed applied after the crash');
     await waitFor(() => outcomesFor(order.orderId).length === 1, 'payment after the retry');
     const em = worker.orm.em.fork();
+    const [events] = await em.execute<Array<{ n: string }>>(
+      `select count(*) as n from outbox where type = 'payment.succeeded' and envelope->'data'->>'orderId' = ?`,
+      [order.orderId],
+    );
+    assert.equal(Number(events?.n), 1, 'one payment.succeeded written');
+    assert.equal(crashAfterCharge.has(order.orderId), false, 'the crash happened');
     const charge = await em.findOneOrFail(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` });
     const payment = await em.findOneOrFail(Payment, { orderId: order.orderId });
     assert.equal(payment.chargeId, charge.chargeId, 'the retry got the first charge back');

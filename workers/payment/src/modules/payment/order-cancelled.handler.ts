@@ -1,22 +1,51 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
-import { recordEvent, type EventEnvelope } from '@shop/messaging';
+import { RetryLater, recordEvent, type EventEnvelope } from '@shop/messaging';
 import type { Logger } from 'pino';
 import { lockOrder } from './order-lock.js';
 import { Payment } from './payment.entity.js';
-import { withTimeout, type PaymentProvider } from './payment.provider.js';
+import { withTimeout, type PaymentProvider, type RefundResult } from './payment.provider.js';
+
+/** A charge pending longer than this is stuck (its order.placed dead-lettered), not in flight: stop waiting for it. */
+const PENDING_STUCK_MS = 15 * 60_000;
+
+function waitForCharge(payment: Payment): Error {
+  const age = Date.now() - payment.createdAt.getTime();
+  // Plain Error past the limit: bounded retries, then the DLQ with this reason, instead of waiting for ever.
+  if (age > PENDING_STUCK_MS) return new Error(`payment ${payment.id} has been pending for ${Math.round(age / 1000)} s`);
+  return new RetryLater(`payment ${payment.id} is being charged; the cancellation waits for its result`);
+}
 
 /**
- * Settles a cancelled order's payment, inside the consumer's inbox transaction. A succeeded payment is refunded
- * in full: the refund is keyed by the order id, so a retry after a lost transaction gets the same refund back.
- * An order not charged yet (the cancellation overtook order.placed) gets a voided payment, so that its
- * order.placed, if it still comes, charges nothing. Failed, refunded and voided payments need nothing.
+ * Refunds a cancelled order's succeeded payment, before the inbox transaction and outside any: the refund is
+ * keyed by the order id, so calling it again (a retry, a crash before `settleCancellation` commits) gets the same
+ * refund back. Returns null when there is nothing to refund.
  */
-export async function handleOrderCancelled(
+export async function refundOrder(
   event: EventEnvelope<'order.cancelled'>,
   em: SqlEntityManager,
   provider: PaymentProvider,
-  log: Logger,
   timeoutMs: number,
+): Promise<RefundResult | null> {
+  const { orderId } = event.data;
+  const payment = await em.findOne(Payment, { orderId });
+  if (payment?.status === 'pending') throw waitForCharge(payment);
+  if (payment?.status !== 'succeeded') return null;
+  const { chargeId, amountCents, currency } = payment;
+  if (chargeId === null || amountCents === null || currency === null) throw new Error(`succeeded payment ${payment.id} has no charge`);
+  return withTimeout(provider.refund({ idempotencyKey: `refund:${orderId}`, chargeId, amountCents, currency }), timeoutMs);
+}
+
+/**
+ * Settles a cancelled order's payment, inside the consumer's inbox transaction and under the order lock. A
+ * succeeded payment is marked refunded with the refund `refundOrder` got. An order not charged yet (the
+ * cancellation overtook order.placed) gets a voided payment, so that its order.placed, if it still comes,
+ * charges nothing. A pending charge is waited for. Failed, refunded and voided payments need nothing.
+ */
+export async function settleCancellation(
+  event: EventEnvelope<'order.cancelled'>,
+  em: SqlEntityManager,
+  refund: RefundResult | null,
+  log: Logger,
 ): Promise<void> {
   const { orderId, userId, reason } = event.data;
   await lockOrder(em, orderId);
@@ -27,20 +56,23 @@ export async function handleOrderCancelled(
     log.info({ orderId, reason }, 'order cancelled before it was charged; payment voided');
     return;
   }
+  if (payment.status === 'pending') throw waitForCharge(payment);
   if (payment.status !== 'succeeded') {
     log.info({ orderId, status: payment.status, reason }, 'cancelled order has nothing to refund');
     return;
   }
-  const { chargeId, amountCents, currency } = payment;
-  if (chargeId === null || amountCents === null || currency === null) throw new Error(`succeeded payment ${payment.id} has no charge`);
-  const { refundId } = await withTimeout(
-    provider.refund({ idempotencyKey: `refund:${orderId}`, chargeId, amountCents, currency }),
-    timeoutMs,
-  );
+  // Charged after `refundOrder` looked: the next attempt refunds it.
+  if (!refund) throw new RetryLater(`payment ${payment.id} succeeded while the cancellation was being prepared`);
+  const { amountCents, currency } = payment;
   payment.status = 'refunded';
-  payment.refundId = refundId;
+  payment.refundId = refund.refundId;
   payment.refundedAt = new Date();
-  recordEvent(em, 'payment.refunded', { orderId, paymentId: payment.id, amountCents, currency }, event.correlationId);
+  recordEvent(
+    em,
+    'payment.refunded',
+    { orderId, paymentId: payment.id, amountCents: amountCents!, currency: currency! },
+    event.correlationId,
+  );
   await em.flush();
-  log.info({ orderId, refundId, amountCents, reason }, 'payment refunded');
+  log.info({ orderId, refundId: refund.refundId, amountCents, reason }, 'payment refunded');
 }

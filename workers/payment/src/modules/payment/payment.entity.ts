@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Check, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
-export type PaymentStatus = 'succeeded' | 'failed' | 'refunded' | 'voided';
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'refunded' | 'voided';
 
 /**
  * One payment per order: the unique order id makes a second one impossible, whatever arrives twice. A
  * `voided` row records an order cancelled before it was charged (so it never will be): no charge, and
- * no amount, since the cancellation does not carry one.
+ * no amount, since the cancellation does not carry one. A `pending` row is a charge claimed and committed before
+ * the provider is called: a cancellation that finds it waits for the charge's result.
  */
 @Entity({ tableName: 'payments' })
 @Check({
   name: 'payments_charged_unless_voided',
-  expression: "status = 'voided' or (amount_cents is not null and currency is not null and charge_id is not null)",
+  expression: "status = 'voided' or (amount_cents is not null and currency is not null and (charge_id is not null or status = 'pending'))",
 })
 export class Payment {
   [OptionalProps]?: 'createdAt' | 'failureReason' | 'refundId' | 'refundedAt';

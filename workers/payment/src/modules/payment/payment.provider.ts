@@ -92,13 +92,19 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   }
 }
 
-/** Fails a provider call that takes longer than `ms` (the call itself may still land: hence idempotency keys). */
+/**
+ * Fails a provider call that takes longer than `ms` (the call itself may still land: hence idempotency keys) with a
+ * TimeoutError, which the consumer retries as a transient failure.
+ */
 export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       work,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`payment provider timed out after ${ms} ms`)), ms))),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new DOMException(`payment provider timed out after ${ms} ms`, 'TimeoutError')), ms)),
+      ),
     ]);
   } finally {
     clearTimeout(timer);
