@@ -15,6 +15,14 @@ export interface BrokerOptions {
   topology?: Topology;
 }
 
+/**
+ * A channel's setup that fails because the connection dropped mid-way is re-run on reconnect; the wrapper reports
+ * it as an 'error' event, which without a listener would be thrown (an unhandled rejection) instead.
+ */
+export function watchChannel(channel: ChannelWrapper, log: Logger, name: string): void {
+  channel.on('error', (err: unknown) => log.warn({ err, channel: name }, 'broker channel setup failed; it is re-run on reconnect'));
+}
+
 /** The broker returned a `mandatory` message: no queue is bound to its routing key. */
 export class UnroutableError extends Error {
   override name = 'UnroutableError';
@@ -60,7 +68,8 @@ export class Broker {
 
   /** A confirm channel: `publish` resolves only once the broker has taken responsibility for the message. */
   publisher(): ChannelWrapper {
-    this.publisherChannel ??= this.connection.createChannel({
+    if (this.publisherChannel) return this.publisherChannel;
+    this.publisherChannel = this.connection.createChannel({
       confirm: true,
       json: false,
       setup: async (channel: ConfirmChannel) => {
@@ -72,6 +81,7 @@ export class Broker {
         await declareTopology(channel, this.exchange, this.topology);
       },
     });
+    watchChannel(this.publisherChannel, this.options.log, 'publisher');
     return this.publisherChannel;
   }
 

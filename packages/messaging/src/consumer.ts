@@ -2,7 +2,7 @@ import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import type { Broker } from './broker.js';
+import { watchChannel, type Broker } from './broker.js';
 import { ContractViolation, parseEvent, type EventType, type ParsedEvent } from './contracts.js';
 import {
   backoffDelay,
@@ -258,6 +258,7 @@ export async function startConsumer<P = undefined>(options: ConsumerOptions<P>):
       });
     },
   });
+  watchChannel(channel, options.log, options.name);
   await channel.waitForConnect();
   return {
     channel,
