@@ -32,6 +32,8 @@ export interface GatewayContext extends BaseContext {
   clientIp?: string;
   /** The gateway's own reads (subscription deliveries): not charged to the caller's rate limits. */
   internal?: boolean;
+  /** Ties this request's subgraph fetches to the client connection: they are aborted if it goes away. */
+  abandonKey?: string;
   /** An in-process read built from an operation that already passed the operation limits (graphql-ws). */
   preChecked?: true;
 }
@@ -67,18 +69,34 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     request.http.headers.set(INTERNAL_CREDENTIAL_HEADER, await this.credentials.get());
     if (context.authorization) request.http.headers.set('authorization', context.authorization);
     if (context.correlationId) request.http.headers.set(CORRELATION_HEADER, context.correlationId);
+    if (context.abandonKey) request.http.headers.set(ABANDON_KEY_HEADER, context.abandonKey);
   }
 }
 
-/** Node's fetch keeps connections alive (the default fetcher costs ~27% of gateway CPU here) and each call has a deadline. */
-function timedFetch(timeoutMs: number) {
-  return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never;
+// Names the client request a subgraph fetch belongs to; read and removed by the fetcher, never sent.
+const ABANDON_KEY_HEADER = 'x-shop-abandon-key';
+
+/**
+ * Node's fetch keeps connections alive (the default fetcher costs ~27% of gateway CPU here); each call has a
+ * deadline, and is aborted when the client request it serves is abandoned, so its subgraph stops working too.
+ */
+function timedFetch(timeoutMs: number, abandoned: Map<string, AbortSignal>) {
+  return ((url: string, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    const key = headers.get(ABANDON_KEY_HEADER);
+    headers.delete(ABANDON_KEY_HEADER);
+    const client = key ? abandoned.get(key) : undefined;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    return fetch(url, { ...init, headers, signal: client ? AbortSignal.any([deadline, client]) : deadline });
+  }) as never;
 }
 
 export async function startGateway(env: GatewayEnv) {
   const log = createLogger('gateway', env.LOG_LEVEL);
   const supergraphSdl = await readFile(env.SUPERGRAPH_PATH, 'utf8');
   const subgraphUrls: Record<string, string> = {};
+  // Client requests in flight, by abandon key: their signal fires when the client goes away before the answer.
+  const abandoned = new Map<string, AbortSignal>();
   const credentials = new GatewayCredentials(env.GATEWAY_TOKEN_SECRET);
   const gateway = new ApolloGateway({
     // The committed supergraph: no runtime introspection of subgraphs.
@@ -88,7 +106,7 @@ export async function startGateway(env: GatewayEnv) {
       const target = env.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
       subgraphUrls[name] = target;
-      return new ForwardingDataSource(name, log, credentials, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS) });
+      return new ForwardingDataSource(name, log, credentials, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS, abandoned) });
     },
   });
   // User tokens are verified with the user service's published keys; the gateway cannot make one.
@@ -132,7 +150,13 @@ export async function startGateway(env: GatewayEnv) {
         },
       ]),
     ),
-    context: async (req, correlationId) => ({ authorization: req.headers.authorization, correlationId, clientIp: clientIp(req) }),
+    context: async (req, correlationId, signal) => {
+      const abandonKey = randomUUID();
+      abandoned.set(abandonKey, signal);
+      // The response's close (sent, or the client gone): the request is over either way.
+      (req.res ?? req).once('close', () => abandoned.delete(abandonKey));
+      return { authorization: req.headers.authorization, correlationId, clientIp: clientIp(req), abandonKey };
+    },
   }).catch((error: unknown) => {
     rateLimitRedis?.disconnect();
     throw error;
