@@ -1,0 +1,764 @@
+// `npm run chaos [-- --small] [--key=value ...]`: the whole system as `npm start` runs it (one process per service), with
+// TCP proxies this script controls between every service and its Postgres, RabbitMQ and Redis, a checkout workload
+// through the gateway, a schedule of faults, then a table of invariants. Exits non-zero if any check fails.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createLogger, generateSigningKey } from '@shop/kit';
+import { dropDatabases, startTcpProxy, testDatabaseUrl } from '@shop/kit/testing';
+import { Broker, listDeadLetters, removeExchange } from '@shop/messaging';
+import { createShopClient, ShopApiError, type ShopClient } from '@shop/sdk';
+import pg from 'pg';
+
+const root = path.resolve(__dirname, '../../..');
+const POSTGRES = { host: '127.0.0.1', port: 5432 };
+const RABBITMQ = { host: '127.0.0.1', port: 5672, url: 'amqp://guest:guest@127.0.0.1:5672' };
+const REDIS = { host: '127.0.0.1', port: 6379 };
+const ADMIN = { email: process.env.ADMIN_EMAIL ?? 'admin@example.com', password: process.env.ADMIN_PASSWORD ?? 'admin-password-123' };
+
+// ---------------------------------------------------------------- parameters
+
+const PRESETS = {
+  full: {
+    users: 100,
+    checkouts: 1000,
+    products: 10,
+    stock: 5000,
+    declineRate: 0.2,
+    cancelRate: 0.1,
+    rabbitCutS: 15,
+    paymentDbCutS: 90,
+    productDbCutS: 90,
+    redisCutS: 5,
+    gapS: 10,
+    killEvery: 100,
+    settleS: 60,
+    retryS: 180,
+    timeScale: 1,
+    seed: 1,
+  },
+  small: {
+    users: 10,
+    checkouts: 100,
+    products: 5,
+    stock: 1000,
+    declineRate: 0.2,
+    cancelRate: 0.1,
+    rabbitCutS: 3,
+    paymentDbCutS: 5,
+    productDbCutS: 5,
+    redisCutS: 3,
+    gapS: 3,
+    killEvery: 20,
+    settleS: 60,
+    retryS: 60,
+    timeScale: 1,
+    seed: 1,
+  },
+};
+type Params = (typeof PRESETS)['full'];
+
+/** Preset (`--small`), then CHAOS_<KEY> from the environment, then `--key=value` arguments. */
+function readParams(argv: string[]): Params {
+  const params: Params = { ...(argv.includes('--small') ? PRESETS.small : PRESETS.full) };
+  for (const key of Object.keys(params) as Array<keyof Params>) {
+    const fromEnv = process.env[`CHAOS_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`];
+    const fromArg = argv.find((a) => a.startsWith(`--${key}=`))?.split('=')[1];
+    const value = fromArg ?? fromEnv;
+    if (value === undefined) continue;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < 0) throw new Error(`bad value for ${key}: ${value}`);
+    params[key] = number;
+  }
+  return params;
+}
+
+// ---------------------------------------------------------------- helpers
+
+const started = Date.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s`;
+const progress = (message: string) => console.log(`[chaos ${elapsed()}] ${message}`);
+
+/** A small seeded PRNG (mulberry32), so a run's mix of tokens and cancellations can be repeated. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const codeOf = (error: unknown) => (error instanceof ShopApiError ? (error.code ?? `HTTP ${error.status}`) : 'NETWORK');
+
+/** Retries `call` through infrastructure failures until `deadline`; codes in `permanent` end it at once. */
+async function retrying<T>(call: () => Promise<T>, deadline: number, permanent: ReadonlySet<string>): Promise<T> {
+  let delay = 200;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (permanent.has(codeOf(error)) || Date.now() > deadline) throw error;
+      await sleep(delay);
+      delay = Math.min(delay * 2, 3000);
+    }
+  }
+}
+
+async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------- processes
+
+const SERVICES = {
+  user: 'subgraphs/user/dist/src/main.js',
+  product: 'subgraphs/product/dist/src/main.js',
+  cart: 'subgraphs/cart/dist/src/main.js',
+  order: 'subgraphs/order/dist/src/main.js',
+  notification: 'workers/notification/dist/src/main.js',
+  payment: 'workers/payment/dist/src/main.js',
+  gateway: 'gateway/dist/src/main.js',
+} as const;
+type ServiceName = keyof typeof SERVICES;
+
+/** Runs each service as its own process (as `npm start` does), restarting one that exits as an orchestrator would. */
+class Supervisor {
+  private readonly children = new Map<ServiceName, ChildProcess>();
+  private readonly expectedExit = new Set<ServiceName>();
+  readonly unexpectedExits: string[] = [];
+  stopping = false;
+
+  constructor(
+    private readonly logDir: string,
+    private readonly envs: Record<ServiceName, NodeJS.ProcessEnv>,
+  ) {}
+
+  start(name: ServiceName) {
+    const log = createWriteStream(path.join(this.logDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, SERVICES[name])], {
+      cwd: root,
+      env: { ...process.env, ...this.envs[name] },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    child.on('exit', (code, signal) => {
+      if (this.children.get(name) === child) this.children.delete(name);
+      if (this.stopping) return;
+      if (this.expectedExit.delete(name)) return;
+      this.unexpectedExits.push(`${name} (${signal ?? code}) at ${elapsed().trim()}`);
+      progress(`${name} exited unexpectedly (${signal ?? code}); restarting it in 1 s`);
+      setTimeout(() => !this.stopping && this.start(name), 1000);
+    });
+    this.children.set(name, child);
+  }
+
+  /** SIGKILL, as a crash would, then a fresh process. */
+  async crash(name: ServiceName) {
+    const child = this.children.get(name);
+    if (!child) return;
+    this.expectedExit.add(name);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    this.start(name);
+  }
+
+  async stopAll() {
+    this.stopping = true;
+    const children = [...this.children.values()];
+    const exits = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of children) child.kill('SIGTERM');
+    const timer = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 10_000);
+    await Promise.all(exits);
+    clearTimeout(timer);
+  }
+}
+
+async function waitReady(name: string, port: number, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`${name} was not ready on port ${port} after ${timeoutMs / 1000}s`);
+}
+
+// ---------------------------------------------------------------- the run
+
+type Proxy = Awaited<ReturnType<typeof startTcpProxy>>;
+
+interface Placed {
+  id: string;
+  client: ShopClient;
+  token: 'tok_visa' | 'tok_chargeDeclined';
+  cancelRequested: boolean;
+  cancelled: boolean;
+  final?: string;
+  subscriberLast?: string;
+  subscriberDone: boolean;
+  subscriberErrors: number;
+}
+
+const FINAL = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED']);
+const CHECKOUT_PERMANENT = new Set(['OUT_OF_STOCK', 'CART_EMPTY', 'BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND']);
+const CALL_PERMANENT = new Set(['OUT_OF_STOCK', 'BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT']);
+
+async function main() {
+  const params = readParams(process.argv.slice(2));
+  const scale = (seconds: number) => seconds * 1000 * params.timeScale;
+  const runId = randomBytes(4).toString('hex');
+  const logDir = path.join(root, 'var', 'chaos', runId);
+  mkdirSync(logDir, { recursive: true });
+  progress(`run ${runId}: ${JSON.stringify(params)}; service logs in ${path.relative(root, logDir)}/`);
+
+  const databases = {
+    user: testDatabaseUrl('user'),
+    product: testDatabaseUrl('product'),
+    cart: testDatabaseUrl('cart'),
+    order: testDatabaseUrl('order'),
+    payment: testDatabaseUrl('payment'),
+    notification: testDatabaseUrl('notification'),
+  };
+  const exchange = `chaos.${runId}`;
+  const queues = { order: `${exchange}.order`, payment: `${exchange}.payment`, notification: `${exchange}.notification` };
+  const proxies: Record<string, Proxy> = {};
+  let supervisor: Supervisor | null = null;
+  const clients: ShopClient[] = [];
+
+  let cleaned = false;
+  const cleanUp = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    progress('cleaning up');
+    await Promise.all(clients.map((client) => client.dispose()));
+    await supervisor?.stopAll();
+    for (const proxy of Object.values(proxies)) await proxy.close().catch(() => undefined);
+    await dropDatabases(Object.values(databases)).catch((error: unknown) => console.error('dropping databases:', error));
+    await removeExchange(RABBITMQ.url, exchange, Object.values(queues)).catch(() => undefined);
+  };
+  process.once('SIGINT', () => {
+    progress('SIGINT');
+    void cleanUp().finally(() => process.exit(130));
+  });
+
+  try {
+    // One proxy per service per dependency, so a fault can hit one service's database alone.
+    const proxied = (target: { host: string; port: number }) => startTcpProxy(target.port, target.host);
+    for (const name of Object.keys(databases)) proxies[`${name}.pg`] = await proxied(POSTGRES);
+    for (const name of ['user', 'product', 'order', 'payment', 'notification']) proxies[`${name}.amqp`] = await proxied(RABBITMQ);
+    for (const name of ['gateway', 'product', 'order']) proxies[`${name}.redis`] = await proxied(REDIS);
+    const viaProxy = (url: string, proxy: string) => {
+      const parsed = new URL(url);
+      parsed.hostname = '127.0.0.1';
+      parsed.port = String(proxies[proxy]!.port);
+      return parsed.toString();
+    };
+    const pgUrl = (name: keyof typeof databases) => viaProxy(databases[name], `${name}.pg`);
+    const amqpUrl = (name: string) => viaProxy(RABBITMQ.url, `${name}.amqp`);
+    const redisUrl = (name: string) => `redis://127.0.0.1:${proxies[`${name}.redis`]!.port}`;
+
+    const ports = {
+      user: await freePort(),
+      product: await freePort(),
+      cart: await freePort(),
+      order: await freePort(),
+      notification: await freePort(),
+      payment: await freePort(),
+      gateway: await freePort(),
+    };
+    const subgraph = (name: 'user' | 'product' | 'cart' | 'order') => `http://127.0.0.1:${ports[name]}/graphql`;
+    const common: NodeJS.ProcessEnv = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
+      EVENTS_EXCHANGE: exchange,
+      ORDER_QUEUE: queues.order,
+      PAYMENT_QUEUE: queues.payment,
+      NOTIFICATION_QUEUE: queues.notification,
+      REDIS_KEY_PREFIX: `chaos:${runId}:`,
+      USER_SIGNING_KEY: JSON.stringify(generateSigningKey()),
+      USER_JWKS: '',
+      USER_JWKS_URL: `http://127.0.0.1:${ports.user}/.well-known/jwks.json`,
+      GATEWAY_TOKEN_SECRET: randomBytes(32).toString('base64'),
+      SERVICE_TOKEN_SECRET: randomBytes(32).toString('base64'),
+      PAYMENT_TOKEN_KEY: randomBytes(32).toString('base64'),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      MAIL_DIR: path.join(logDir, 'mail'),
+    };
+    const limits = Object.fromEntries(
+      ['ANONYMOUS', 'USER', 'LOGIN_IP', 'LOGIN_ACCOUNT', 'REGISTER', 'REFRESH', 'LOGOUT', 'CHECKOUT'].map((b) => [
+        `RATE_LIMIT_${b}`,
+        '1000000/60',
+      ]),
+    );
+    const envs: Record<ServiceName, NodeJS.ProcessEnv> = {
+      user: { ...common, USER_PORT: String(ports.user), USER_DATABASE_URL: pgUrl('user'), RABBITMQ_URL: amqpUrl('user') },
+      product: {
+        ...common,
+        PRODUCT_PORT: String(ports.product),
+        PRODUCT_DATABASE_URL: pgUrl('product'),
+        RABBITMQ_URL: amqpUrl('product'),
+        REDIS_URL: redisUrl('product'),
+      },
+      cart: { ...common, CART_PORT: String(ports.cart), CART_DATABASE_URL: pgUrl('cart'), PRODUCT_URL: subgraph('product') },
+      order: {
+        ...common,
+        ORDER_PORT: String(ports.order),
+        ORDER_DATABASE_URL: pgUrl('order'),
+        RABBITMQ_URL: amqpUrl('order'),
+        REDIS_URL: redisUrl('order'),
+        CART_URL: subgraph('cart'),
+        PRODUCT_URL: subgraph('product'),
+      },
+      notification: {
+        ...common,
+        NOTIFICATION_PORT: String(ports.notification),
+        NOTIFICATION_DATABASE_URL: pgUrl('notification'),
+        RABBITMQ_URL: amqpUrl('notification'),
+      },
+      payment: {
+        ...common,
+        PAYMENT_PORT: String(ports.payment),
+        PAYMENT_DATABASE_URL: pgUrl('payment'),
+        RABBITMQ_URL: amqpUrl('payment'),
+      },
+      gateway: {
+        ...common,
+        PORT: String(ports.gateway),
+        USER_URL: subgraph('user'),
+        PRODUCT_URL: subgraph('product'),
+        CART_URL: subgraph('cart'),
+        ORDER_URL: subgraph('order'),
+        REDIS_URL: redisUrl('gateway'),
+        WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '200',
+        ...limits,
+      },
+    };
+    supervisor = new Supervisor(logDir, envs);
+    const services = Object.keys(SERVICES).filter((s) => s !== 'gateway') as ServiceName[];
+    // The user service first: the others fetch its JWKS.
+    supervisor.start('user');
+    await waitReady('user', ports.user);
+    for (const name of services.filter((s) => s !== 'user')) supervisor.start(name);
+    await Promise.all(services.map((name) => waitReady(name, ports[name])));
+    supervisor.start('gateway');
+    await waitReady('gateway', ports.gateway);
+    const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
+    progress(`system up: gateway ${gatewayUrl}`);
+
+    // ------------------------------------------------ set-up: products and users
+    const anonymous = createShopClient({ url: gatewayUrl });
+    const admin = createShopClient({ url: gatewayUrl, token: (await anonymous.Login(ADMIN)).login.accessToken });
+    const products: string[] = [];
+    for (let i = 0; i < params.products; i += 1) {
+      const input = { sku: `CHAOS-${runId}-${i}`, name: `Chaos item ${i}`, priceCents: 500 + i, stock: params.stock };
+      products.push((await admin.CreateProduct({ input })).createProduct.id);
+    }
+    const users: ShopClient[] = [];
+    await Promise.all(
+      Array.from({ length: params.users }, async (_, i) => {
+        const email = `chaos.${runId}.${i}@example.com`;
+        const { register } = await anonymous.Register({ input: { email, password: 'correct-horse-battery', name: `Chaos ${i}` } });
+        const client = createShopClient({ url: gatewayUrl, token: register.accessToken });
+        users[i] = client;
+        clients.push(client);
+      }),
+    );
+    progress(`${params.products} products (stock ${params.stock} each) and ${params.users} users ready`);
+
+    // ------------------------------------------------ faults
+    const faultLog: string[] = [];
+    let lastFaultEnd = Date.now();
+    const cut = async (label: string, names: string[], seconds: number) => {
+      progress(`FAULT ${label}: cut for ${seconds * params.timeScale}s`);
+      for (const name of names) proxies[name]!.cut();
+      await sleep(scale(seconds));
+      for (const name of names) proxies[name]!.restore();
+      lastFaultEnd = Date.now();
+      faultLog.push(`${label} ${seconds * params.timeScale}s`);
+      progress(`FAULT ${label}: restored`);
+    };
+    const amqpAll = Object.keys(proxies).filter((p) => p.endsWith('.amqp'));
+    const redisAll = Object.keys(proxies).filter((p) => p.endsWith('.redis'));
+    const schedule: Array<[string, string[], number]> = [
+      ['RabbitMQ (every service)', amqpAll, params.rabbitCutS],
+      ['payment worker database', ['payment.pg'], params.paymentDbCutS],
+      ['RabbitMQ (every service), again', amqpAll, params.rabbitCutS],
+      ['product subgraph database', ['product.pg'], params.productDbCutS],
+      ['Redis (every service)', redisAll, params.redisCutS],
+    ];
+    const scheduleMs = schedule.reduce((sum, [, , seconds]) => sum + scale(seconds) + scale(params.gapS), scale(params.gapS));
+    let faultsDone = false;
+    const faults = (async () => {
+      for (const [label, names, seconds] of schedule) {
+        await sleep(scale(params.gapS));
+        await cut(label, names, seconds);
+      }
+      faultsDone = true;
+    })();
+
+    // The payment worker is SIGKILLed every `killEvery` payments it recorded (read straight from its database).
+    let kills = 0;
+    let workloadDone = false;
+    const killer = (async () => {
+      if (params.killEvery <= 0) return;
+      let killedAt = 0;
+      while (!(workloadDone && faultsDone)) {
+        await sleep(250);
+        const [row] = await query<{ n: string }>(databases.payment, 'select count(*) as n from payments').catch(() => [{ n: '0' }]);
+        const count = Number(row!.n);
+        if (count - killedAt >= params.killEvery) {
+          killedAt = count;
+          kills += 1;
+          progress(`FAULT payment worker SIGKILL #${kills} after ${count} payments; restarting it`);
+          await supervisor!.crash('payment');
+          lastFaultEnd = Date.now();
+        }
+      }
+    })();
+
+    // ------------------------------------------------ workload
+    const rand = random(params.seed);
+    const plan = Array.from({ length: params.checkouts }, (_, i) => ({
+      i,
+      user: i % params.users,
+      product: products[i % products.length]!,
+      quantity: 1 + (i % 3),
+      token: (rand() < params.declineRate ? 'tok_chargeDeclined' : 'tok_visa') as Placed['token'],
+      cancel: rand() < params.cancelRate,
+    }));
+    const placed: Placed[] = [];
+    const abandoned: string[] = [];
+    const subscribers: Promise<void>[] = [];
+    const workloadStart = Date.now();
+    // Checkout i starts no earlier than its share of the fault schedule, so the faults hit a system under load.
+    const pace = (i: number) => sleep(Math.max(0, workloadStart + (i / params.checkouts) * scheduleMs - Date.now()));
+
+    const watch = (order: Placed, deadline: () => number) =>
+      (async () => {
+        while (!order.subscriberDone && Date.now() < deadline()) {
+          try {
+            for await (const { orderStatusChanged } of order.client.OrderStatusChanged({ orderId: order.id })) {
+              order.subscriberLast = orderStatusChanged.status;
+            }
+            order.subscriberDone = true;
+          } catch {
+            // A dropped socket or a refused subscription: a client subscribes again.
+            order.subscriberErrors += 1;
+            await sleep(1000);
+          }
+        }
+      })();
+
+    let settleDeadline = Number.POSITIVE_INFINITY;
+    const checkoutOne = async (step: (typeof plan)[number]) => {
+      await pace(step.i);
+      const client = users[step.user]!;
+      const deadline = Date.now() + scale(params.retryS);
+      try {
+        await retrying(() => client.AddToCart({ productId: step.product, quantity: step.quantity }), deadline, CALL_PERMANENT);
+        let key = randomUUID();
+        const { checkout } = await retrying(
+          async () => {
+            try {
+              return await client.Checkout({ input: { paymentToken: step.token, idempotencyKey: key } });
+            } catch (error) {
+              // A checkout undone by the service asks for a new key; one still in progress is retried with the same.
+              if (codeOf(error) === 'CONFLICT' && /new idempotency key/.test((error as Error).message)) key = randomUUID();
+              throw error;
+            }
+          },
+          deadline,
+          CHECKOUT_PERMANENT,
+        );
+        const order: Placed = {
+          id: checkout.id,
+          client,
+          token: step.token,
+          cancelRequested: step.cancel,
+          cancelled: false,
+          subscriberDone: false,
+          subscriberErrors: 0,
+        };
+        placed.push(order);
+        subscribers.push(watch(order, () => settleDeadline));
+        if (step.cancel) {
+          try {
+            const { cancelOrder } = await retrying(() => client.CancelOrder({ id: order.id }), deadline, CALL_PERMANENT);
+            order.cancelled = cancelOrder.status === 'CANCELLED';
+          } catch (error) {
+            if (codeOf(error) !== 'CONFLICT') throw error; // already past the point of cancelling: it stands
+          }
+        }
+      } catch (error) {
+        abandoned.push(`#${step.i}: ${codeOf(error)} ${(error as Error).message.slice(0, 120)}`);
+      }
+    };
+    const byUser = Array.from({ length: params.users }, (_, u) => plan.filter((s) => s.user === u));
+    const reporter = setInterval(
+      () => progress(`workload: ${placed.length}/${params.checkouts} placed, ${abandoned.length} abandoned, kills ${kills}`),
+      10_000,
+    );
+    await Promise.all(
+      byUser.map(async (steps) => {
+        for (const step of steps) await checkoutOne(step);
+      }),
+    );
+    workloadDone = true;
+    const workloadEnd = Date.now();
+    clearInterval(reporter);
+    progress(`workload done: ${placed.length} placed, ${abandoned.length} abandoned`);
+    await faults;
+    await killer;
+    const faultsOver = lastFaultEnd;
+    progress(`faults over (${faultLog.length} cuts, ${kills} payment kills); waiting up to ${params.settleS}s for final states`);
+
+    // ------------------------------------------------ settle
+    settleDeadline = Date.now() + params.settleS * 1000;
+    // A read that fails (a timeout under load) is tried again, so no status in the table is an old one.
+    let unreadable = 0;
+    const readStatus = async (order: Placed) => {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const result = await order.client
+          .raw<{ order: { status: string } | null }>('query ($id: ID!) { order(id: $id) { status } }', { id: order.id })
+          .catch(() => null);
+        if (result?.data?.order) {
+          order.final = result.data.order.status;
+          return;
+        }
+        await sleep(500);
+      }
+      unreadable += 1;
+    };
+    let allFinalAt: number | null = null;
+    while (Date.now() < settleDeadline) {
+      const open = placed.filter((o) => !o.final || !FINAL.has(o.final));
+      for (let i = 0; i < open.length; i += 20) await Promise.all(open.slice(i, i + 20).map((o) => readStatus(o)));
+      const finalCount = placed.filter((o) => o.final && FINAL.has(o.final)).length;
+      const subscribed = placed.filter((o) => o.subscriberDone).length;
+      if (finalCount === placed.length && subscribed === placed.length) {
+        allFinalAt = Date.now();
+        break;
+      }
+      progress(`settling: ${finalCount}/${placed.length} final, ${subscribed}/${placed.length} subscribers done`);
+      await sleep(2000);
+    }
+    // Final reads for the table (a status that is final cannot change, so earlier reads stand).
+    unreadable = 0;
+    for (let i = 0; i < placed.length; i += 20) await Promise.all(placed.slice(i, i + 20).map((o) => readStatus(o)));
+    const settleTimedOut = allFinalAt === null;
+    settleDeadline = 0;
+    await Promise.race([Promise.all(subscribers), sleep(3000)]);
+
+    // ------------------------------------------------ checks
+    const charges = await query<{ key: string; charge_id: string; status: string }>(
+      databases.payment,
+      `select idempotency_key as key, charge_id, status from simulated_charges`,
+    );
+    const refunds = await query<{ charge_id: string }>(databases.payment, 'select charge_id from simulated_refunds');
+    const payments = await query<{ order_id: string; n: string }>(
+      databases.payment,
+      'select order_id, count(*) as n from payments group by order_id having count(*) > 1',
+    );
+    const byOrder = new Map(placed.map((o) => [o.id, o]));
+    const approvedByOrder = new Map<string, number>();
+    for (const c of charges.filter((c) => c.status === 'approved')) {
+      const orderId = c.key.replace(/^order:/, '');
+      approvedByOrder.set(orderId, (approvedByOrder.get(orderId) ?? 0) + 1);
+    }
+    const refunded = new Set(refunds.map((r) => r.charge_id));
+
+    const wrongFinal: string[] = [];
+    for (const order of placed) {
+      const approved = (approvedByOrder.get(order.id) ?? 0) > 0;
+      const expected = order.cancelled ? 'CANCELLED' : approved ? 'CONFIRMED' : 'PAYMENT_FAILED';
+      const tokenAgrees = order.cancelled || approved === (order.token === 'tok_visa');
+      if (order.final !== expected || !tokenAgrees)
+        wrongFinal.push(`${order.id} ${order.token}${order.cancelled ? ' cancelled' : ''}: ${order.final ?? '?'} (expected ${expected})`);
+    }
+    const duplicateCharges = [...approvedByOrder.values()].filter((n) => n > 1).length + payments.length;
+    const orphanCharges = charges
+      .filter((c) => c.status === 'approved')
+      .filter((c) => {
+        const order = byOrder.get(c.key.replace(/^order:/, ''));
+        return !(order?.final === 'CONFIRMED' || refunded.has(c.charge_id));
+      })
+      .map((c) => `${c.key} ${byOrder.get(c.key.replace(/^order:/, ''))?.final ?? 'unknown order'}`);
+
+    const broker = new Broker({ url: RABBITMQ.url, exchange, log: createLogger('chaos', 'silent') });
+    const dlq: Record<string, number> = {};
+    const deadSamples: string[] = [];
+    try {
+      for (const [consumer, queue] of Object.entries(queues)) {
+        const { count, letters } = await listDeadLetters(broker, queue, 3);
+        dlq[consumer] = count;
+        for (const letter of letters) deadSamples.push(`${consumer}: ${letter.type} ${letter.reason ?? ''}`.slice(0, 200));
+      }
+    } finally {
+      await broker.close();
+    }
+
+    const mailDuplicates = await query<{ kind: string; subject: string; n: string }>(
+      databases.notification,
+      `select kind, subject, count(*) as n from (
+         select kind, subject, "to" from mails
+       ) m group by kind, "to", subject having count(*) > 1
+       union all
+       select kind, event_id::text, count(*) from mails group by kind, event_id having count(*) > 1`,
+    );
+    const mailCounts = await query<{ kind: string; n: string }>(
+      databases.notification,
+      'select kind, count(*) as n from mails group by kind',
+    );
+
+    const stockRows = await query<{ id: string; stock: number }>(databases.product, 'select id, stock from products where id = any($1)', [
+      products,
+    ]);
+    const confirmedUnits = await query<{ product_id: string; units: string }>(
+      databases.order,
+      `select i.product_id, sum(i.quantity) as units from order_items i join orders o on o.id = i.order_id
+       where o.status = 'CONFIRMED' group by i.product_id`,
+    );
+    const units = new Map(confirmedUnits.map((r) => [r.product_id, Number(r.units)]));
+    const stockMismatches = stockRows
+      .filter((p) => p.stock + (units.get(p.id) ?? 0) !== params.stock)
+      .map((p) => `${p.id}: stock ${p.stock} + confirmed ${units.get(p.id) ?? 0} != ${params.stock}`);
+    const [held] = await query<{ n: string }>(databases.product, `select count(*) as n from stock_reservations where status = 'held'`);
+
+    const subscriberWrong = placed
+      .filter((o) => o.subscriberLast !== o.final)
+      .map((o) => `${o.id}: last ${o.subscriberLast ?? 'none'}, final ${o.final ?? '?'} (errors ${o.subscriberErrors})`);
+
+    const statusCounts: Record<string, number> = {};
+    for (const o of placed) statusCounts[o.final ?? 'unknown'] = (statusCounts[o.final ?? 'unknown'] ?? 0) + 1;
+    const recoverySeconds = allFinalAt === null ? null : Math.max(0, (allFinalAt - faultsOver) / 1000);
+
+    const checks: Array<{ check: string; value: string; ok: boolean; details?: string[] }> = [
+      {
+        check: 'every order final, matching its payment',
+        value: `${placed.length - wrongFinal.length}/${placed.length}`,
+        ok: wrongFinal.length === 0 && placed.length > 0,
+        details: wrongFinal,
+      },
+      {
+        check: 'messages in dead-letter queues',
+        value: Object.entries(dlq)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+        ok: Object.values(dlq).every((n) => n === 0),
+        details: deadSamples,
+      },
+      { check: 'duplicate charges', value: String(duplicateCharges), ok: duplicateCharges === 0 },
+      {
+        check: 'charges without a CONFIRMED or refunded order',
+        value: String(orphanCharges.length),
+        ok: orphanCharges.length === 0,
+        details: orphanCharges,
+      },
+      {
+        check: 'duplicate mails (per event+kind, per recipient+subject)',
+        value: String(mailDuplicates.length),
+        ok: mailDuplicates.length === 0,
+        details: mailDuplicates.map((m) => `${m.kind} ${m.subject} x${m.n}`),
+      },
+      {
+        check: 'stock + units in CONFIRMED orders = starting stock',
+        value: `${stockRows.length - stockMismatches.length}/${products.length} products`,
+        ok: stockMismatches.length === 0 && stockRows.length === products.length,
+        details: stockMismatches,
+      },
+      { check: 'stock reservations left held', value: held!.n, ok: Number(held!.n) === 0 },
+      {
+        check: "subscribers' last message = final status",
+        value: `${placed.length - subscriberWrong.length}/${placed.length}`,
+        ok: subscriberWrong.length === 0,
+        details: subscriberWrong,
+      },
+      {
+        check: 'seconds from last fault until all final',
+        value:
+          recoverySeconds === null
+            ? `not within ${params.settleS}s (${placed.filter((o) => !FINAL.has(o.final ?? '')).length} open)`
+            : recoverySeconds.toFixed(1),
+        ok: !settleTimedOut,
+      },
+    ];
+    const info: Array<[string, string]> = [
+      ['checkouts placed / planned', `${placed.length}/${params.checkouts}`],
+      ['checkouts abandoned (client gave up)', String(abandoned.length)],
+      ['orders unreadable through the gateway at the end', String(unreadable)],
+      [
+        'cancellations accepted / requested',
+        `${placed.filter((o) => o.cancelled).length}/${placed.filter((o) => o.cancelRequested).length}`,
+      ],
+      ['final statuses', JSON.stringify(statusCounts)],
+      ['mails by kind', mailCounts.map((m) => `${m.kind} ${m.n}`).join(', ')],
+      ['faults', [...faultLog, `payment SIGKILL x${kills}`].join('; ')],
+      ['unexpected service exits (restarted)', supervisor.unexpectedExits.join('; ') || 'none'],
+      ['subscriber reconnects', String(placed.reduce((n, o) => n + o.subscriberErrors, 0))],
+      ['workload seconds (pace: the fault schedule)', ((workloadEnd - workloadStart) / 1000).toFixed(1)],
+    ];
+
+    const width = Math.max(...checks.map((c) => c.check.length), ...info.map(([k]) => k.length)) + 2;
+    console.log('\n' + 'check'.padEnd(width) + 'result'.padEnd(40) + 'ok');
+    console.log('-'.repeat(width + 44));
+    for (const c of checks) console.log(c.check.padEnd(width) + c.value.padEnd(40) + (c.ok ? 'PASS' : 'FAIL'));
+    console.log('-'.repeat(width + 44));
+    for (const [k, v] of info) console.log(k.padEnd(width) + v);
+    for (const c of checks.filter((c) => !c.ok && c.details?.length)) {
+      console.log(`\n${c.check} (first ${Math.min(10, c.details!.length)} of ${c.details!.length}):`);
+      for (const line of c.details!.slice(0, 10)) console.log(`  ${line}`);
+    }
+    if (abandoned.length) {
+      console.log(`\nabandoned checkouts (first ${Math.min(10, abandoned.length)} of ${abandoned.length}):`);
+      for (const line of abandoned.slice(0, 10)) console.log(`  ${line}`);
+    }
+    const passed = checks.every((c) => c.ok);
+    console.log(
+      '\n' +
+        JSON.stringify({
+          chaos: runId,
+          passed,
+          params,
+          checks: checks.map(({ check, value, ok }) => ({ check, value, ok })),
+          info: Object.fromEntries(info),
+        }),
+    );
+    process.exitCode = passed ? 0 : 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
