@@ -185,7 +185,9 @@ export async function startGateway(env: GatewayEnv) {
     read(query, variables, authorization, { clientIp: ip ?? 'unknown' });
   const pubsub = new RedisPubSub({
     publisher: new Redis(env.REDIS_URL, { ...redisReconnect, lazyConnect: true }),
-    subscriber: new Redis(env.REDIS_URL, redisReconnect),
+    // No ready check: on reconnect ioredis would send INFO on a connection already in subscriber mode, which Redis
+    // refuses, and the rejection would go unhandled (seen in the chaos run's Redis cut).
+    subscriber: new Redis(env.REDIS_URL, { ...redisReconnect, enableReadyCheck: false }),
   });
   const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, hubRead, log, env.SUBSCRIPTION_RESYNC_MS);
   const subscriptions = attachSubscriptionServer({
