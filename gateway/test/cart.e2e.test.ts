@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { countStatements } from '@shop/kit';
-import { internalHeaders, TEST_ENV } from '@shop/kit/testing';
+import { countStatements, internalHeaders, TEST_ENV } from '@shop/kit/testing';
 import { ShopApiError, type ShopClient } from '@shop/sdk';
 import { loadGatewayEnv, startGateway } from '../src/index.js';
 import { codesOf, countRequests, startSystem, type System } from './system.js';
