@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startCartService, loadCartEnv } from '@shop/cart';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
-import { removeExchange } from '@shop/messaging';
+import { removeExchange } from '@shop/messaging/testing';
 import { startNotificationWorker, loadNotificationEnv, type OutgoingMail } from '@shop/notification-worker';
 import { startOrderService, loadOrderEnv } from '@shop/order';
 import { startPaymentWorker, loadPaymentEnv, type PaymentProvider } from '@shop/payment-worker';

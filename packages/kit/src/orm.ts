@@ -63,29 +63,4 @@ export async function pingDatabase(orm: MikroORM): Promise<void> {
 /** Prefix for SQL sent by background loops, so statement counts can tell it from a request's. */
 export const BACKGROUND_SQL = '/* background */';
 
-/**
- * Counts SQL statements sent through this ORM; used by tests that prove batching (N references, 1 query).
- * Background loops (outbox relay, sweepers) poll on the same pool; their statements carry BACKGROUND_SQL
- * and are not the request's, so they are left out unless `exclude` says otherwise.
- */
-export function countStatements(
-  orm: MikroORM,
-  exclude: RegExp | null = /\/\* background \*\//,
-): { readonly count: number; readonly sql: string[]; reset(): void; stop(): void } {
-  const sql: string[] = [];
-  const knex = orm.em.getConnection().getKnex();
-  const listener = (query: { sql: string }) => {
-    if (!exclude?.test(query.sql)) sql.push(query.sql);
-  };
-  knex.on('query', listener);
-  return {
-    get count() {
-      return sql.length;
-    },
-    sql,
-    reset: () => void sql.splice(0),
-    stop: () => void knex.off('query', listener),
-  };
-}
-
 export { MikroORM };

@@ -6,6 +6,7 @@ import type { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { INTERNAL_CREDENTIAL_HEADER, InternalTrust, ServiceCredentials } from './internal-auth.js';
 import { ServiceClient } from './service-client.js';
+import { waitFor } from './testing/index.js';
 
 const SERVICE_SECRET = 's'.repeat(40);
 
@@ -18,7 +19,8 @@ describe('ServiceClient', () => {
     hits += 1;
     credential = req.headers[INTERNAL_CREDENTIAL_HEADER];
     if (mode === 'fail') return void res.writeHead(503).end('down');
-    if (mode === 'slow') return void setTimeout(() => res.writeHead(200).end('{"data":{}}'), 500);
+    // Far past the short deadline below, so only the deadline can end the call.
+    if (mode === 'slow') return void setTimeout(() => res.writeHead(200).end('{"data":{}}'), 2000).unref();
     const body =
       mode === 'ok' ? { data: { ping: true } } : { data: null, errors: [{ message: 'nope', extensions: { code: 'OUT_OF_STOCK' } }] };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -32,13 +34,14 @@ describe('ServiceClient', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const client = () =>
+  // Calls that should succeed get a deadline no loaded machine misses; only the timeout test uses a short one.
+  const client = (timeoutMs = 10_000) =>
     new ServiceClient({
       name: 'product',
       url,
       credentials: new ServiceCredentials(SERVICE_SECRET, 'cart'),
       log: createLogger('test', 'silent'),
-      timeoutMs: 100,
+      timeoutMs,
       retries: 1,
       volumeThreshold: 4,
       resetTimeoutMs: 200,
@@ -64,18 +67,27 @@ describe('ServiceClient', () => {
     c.shutdown();
   });
 
-  it('turns timeouts and 5xx into SERVICE_UNAVAILABLE, opens, fails fast while open, and closes after a good probe', async () => {
-    const c = client();
+  it('turns a call past its deadline into SERVICE_UNAVAILABLE', async () => {
+    const c = client(100);
     mode = 'slow';
+    hits = 0;
     await assert.rejects(c.request('{ ping }', {}, context), unavailable);
+    await waitFor(() => hits === 2, 'the timed-out idempotent call to be tried again', 5000);
+    c.shutdown();
+  });
+
+  it('turns 5xx into SERVICE_UNAVAILABLE, opens, fails fast while open, and closes after a good probe', async () => {
+    const c = client();
     mode = 'fail';
     while (!c.isOpen) await assert.rejects(c.request('{ ping }', {}, context), unavailable);
     hits = 0;
     for (let i = 0; i < 20; i += 1) await assert.rejects(c.request('{ ping }', {}, context), unavailable);
     assert.equal(hits, 0, 'an open circuit sends nothing to the dead service');
     mode = 'ok';
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await waitFor(() => !c.isOpen, 'the circuit to let a probe through', 5000);
+    assert.equal(hits, 0);
     assert.deepEqual((await c.request('{ ping }', {}, context)).data, { ping: true });
+    assert.equal(hits, 1);
     assert.equal(c.isOpen, false);
     c.shutdown();
   });

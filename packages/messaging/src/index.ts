@@ -6,6 +6,5 @@ export * from './entities.js';
 export * from './failure.js';
 export * from './outbox.js';
 export * from './relay.js';
-export * from './tap.js';
 export * from './topology.js';
 export * from './housekeeping.js';

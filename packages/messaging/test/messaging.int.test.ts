@@ -16,6 +16,7 @@ import {
   type Outcome,
   type RunningConsumer,
 } from '../src/index.js';
+import { removeExchange } from '../src/testing/index.js';
 
 const RABBITMQ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const log = createLogger('messaging-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -169,17 +170,33 @@ describe('outbox relay while the broker is unreachable', () => {
   before(async () => {
     orm = await MikroORM.init({ clientUrl: databaseUrl, entities: messagingEntities, allowGlobalContext: false, ensureDatabase: true });
     await orm.schema.createSchema();
+    await orm.em.getConnection().execute('create table effects (event_id uuid not null, email text not null)');
   });
   after(async () => {
     await orm?.close();
     await dropDatabases([databaseUrl]);
   });
 
-  it('keeps events while cut off and publishes every one, once, after reconnecting', async () => {
+  it('keeps events while cut off and, after reconnecting, delivers every one and applies each exactly once', async () => {
     const proxy = await startTcpProxy(5672);
     const cutExchange = `${exchange}.cut`;
+    const cutConsumerName = `test-consumer-${suffix}-cut`;
     const broker = new Broker({ url: `amqp://guest:guest@127.0.0.1:${proxy.port}`, exchange: cutExchange, log });
     const direct = new Broker({ url: RABBITMQ, exchange: cutExchange, log });
+    // A publish whose confirm was lost in the cut is sent again (at least once); the inbox must absorb the twin.
+    const cutConsumer = await startConsumer({
+      name: cutConsumerName,
+      events: ['user.registered'],
+      orm,
+      broker: direct,
+      log,
+      handle: async (event, em: SqlEntityManager) => {
+        if (event.type !== 'user.registered') return;
+        await em.execute('insert into effects (event_id, email) values (?, ?)', [event.id, event.data.email]);
+      },
+    });
+    const handled = new Map<string, Outcome[]>();
+    cutConsumer.onOutcome((outcome, event) => event.id && handled.set(event.id, [...(handled.get(event.id) ?? []), outcome]));
     const seen = new Map<string, number>();
     const tap = direct.connection.createChannel({
       setup: async (channel: import('amqplib').Channel) => {
@@ -203,26 +220,57 @@ describe('outbox relay while the broker is unreachable', () => {
     try {
       const before = await write(20, 0);
       await waitFor(() => before.every((id) => seen.has(id)), 'events before the cut', 10_000);
+      await waitFor(
+        async () => (await orm.em.fork().count(OutboxMessage, { publishedAt: null })) === 0,
+        'the first events confirmed',
+        10_000,
+      );
       proxy.cut();
+      await waitFor(() => !broker.isConnected(), "the relay's broker connection to drop", 15_000);
       const during = await write(100, 100);
-      await new Promise((r) => setTimeout(r, 1500));
       const pending = await orm.em.fork().count(OutboxMessage, { publishedAt: null });
-      assert.ok(pending > 0, 'events wait in the outbox while the broker is unreachable');
+      assert.equal(pending, during.length, 'events wait in the outbox while the broker is unreachable');
       const cutAt = Date.now();
       proxy.restore();
       await waitFor(async () => (await orm.em.fork().count(OutboxMessage, { publishedAt: null })) === 0, 'outbox drained', 30_000);
       await waitFor(() => [...before, ...during].every((id) => seen.has(id)), 'every event delivered', 10_000);
       const recovery = Date.now() - cutAt;
-      const duplicates = [...seen.values()].filter((n) => n > 1).length;
+      const all = [...before, ...during];
+      const copies = () => all.reduce((sum, id) => sum + seen.get(id)!, 0);
+      // Idle: the consumer has reported an outcome for every copy the broker routed (the tap gets the same copies).
+      await waitFor(
+        () => all.reduce((sum, id) => sum + (handled.get(id)?.length ?? 0), 0) === copies(),
+        'an outcome for every delivered copy',
+        20_000,
+      );
+      const deliveries = copies();
+      for (const id of all) {
+        const outcomes = handled.get(id)!;
+        assert.deepEqual(
+          outcomes.filter((o) => o !== 'duplicate'),
+          ['applied'],
+          `${id}: ${outcomes.join(', ')}`,
+        );
+        assert.equal(outcomes.length, seen.get(id), `${id}: one outcome per delivered copy`);
+      }
+      const applied = await orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ event_id: string; n: string }>>('select event_id, count(*) as n from effects group by event_id');
+      assert.deepEqual(applied.map((r) => r.event_id).sort(), [...all].sort());
+      assert.ok(
+        applied.every((r) => Number(r.n) === 1),
+        'each event applied exactly once',
+      );
+      const duplicates = deliveries - all.length;
       console.log(
         `broker cut: ${pending} events waited in the outbox; all ${before.length + during.length} delivered ${recovery} ms after reconnecting; ${duplicates} duplicate publishes (absorbed by inboxes)`,
       );
     } finally {
       await relay.stop();
+      await cutConsumer.close();
       await tap.close();
-      await direct.connection
-        .createChannel({ setup: (channel: import('amqplib').Channel) => channel.deleteExchange(cutExchange) })
-        .waitForConnect();
+      await removeExchange(RABBITMQ, cutExchange, [cutConsumerName]);
       await direct.close();
       await broker.close();
       await proxy.close();

@@ -5,16 +5,8 @@ import { MikroORM, type SqlEntityManager } from '@mikro-orm/postgresql';
 import { createLogger } from '@shop/kit';
 import { dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
 import type { Channel } from 'amqplib';
-import {
-  Broker,
-  Housekeeping,
-  messagingEntities,
-  OutboxRelay,
-  recordEvent,
-  removeExchange,
-  startConsumer,
-  type Topology,
-} from '../src/index.js';
+import { Broker, Housekeeping, messagingEntities, OutboxRelay, recordEvent, startConsumer, type Topology } from '../src/index.js';
+import { removeExchange } from '../src/testing/index.js';
 
 const RABBITMQ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const log = createLogger('publishing-test', process.env.TEST_LOG_LEVEL ?? 'silent');

@@ -96,7 +96,6 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     orm,
     redis,
     counters,
-    cacheForTests: cache,
     close: async () => {
       await server.close();
       await sweeper.stop();

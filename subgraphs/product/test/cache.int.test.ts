@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { countStatements } from '@shop/kit';
-import { removeExchange } from '@shop/messaging';
-import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
+import { removeExchange } from '@shop/messaging/testing';
+import { countStatements, dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { OutboxMessage } from '@shop/messaging';
 import { Product } from '../src/modules/product/product.entity.js';
+import { ProductCache } from '../src/modules/product/product.cache.js';
+import { createLogger } from '@shop/kit';
 
 const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -64,7 +65,7 @@ describe('product read cache (real Redis and Postgres)', () => {
     const stale = { ...product, priceCents: 1, version: product.version };
     const fresh = { ...product, priceCents: 777_77, version: product.version + 1 };
     // The race the version guard exists for: a reader that loaded before an update writes after it.
-    const cache = service.cacheForTests;
+    const cache = new ProductCache(service.redis, prefix, 60, service.counters, createLogger('test', 'silent'));
     await cache.put([fresh]);
     await cache.put([stale]);
     const [cached] = [...(await cache.getMany([product.id])).values()];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl, testTokens, waitFor } from '@shop/kit/testing';
-import { tapExchange } from '@shop/messaging';
+import { tapExchange } from '@shop/messaging/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 

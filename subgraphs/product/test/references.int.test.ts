@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { countStatements } from '@shop/kit';
-import { removeExchange } from '@shop/messaging';
-import { TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl } from '@shop/kit/testing';
+import { removeExchange } from '@shop/messaging/testing';
+import { countStatements, TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl, waitFor } from '@shop/kit/testing';
-import { tapExchange } from '@shop/messaging';
+import { tapExchange } from '@shop/messaging/testing';
 import { loadUserEnv, startUserService } from '../src/index.js';
 
 const REGISTER = `mutation ($input: RegisterInput!) { register(input: $input) { user { id } } }`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { removeExchange } from '@shop/messaging';
+import { removeExchange } from '@shop/messaging/testing';
 import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
 import { loadUserEnv, startUserService } from '../src/index.js';
 import { User } from '../src/modules/user/user.entity.js';

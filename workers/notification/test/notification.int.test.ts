@@ -6,7 +6,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
-import { Broker, deleteTopology, queueNames, removeExchange, type EventData, type EventType } from '@shop/messaging';
+import { Broker, deleteTopology, queueNames, type EventData, type EventType } from '@shop/messaging';
+import { removeExchange } from '@shop/messaging/testing';
 import { loadNotificationEnv, startNotificationWorker, type OutgoingMail } from '../src/index.js';
 import { Mail } from '../src/modules/mail/mail.entity.js';
 

@@ -3,7 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, SealedBox } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
-import { Broker, deleteTopology, queueNames, removeExchange, tapEvents, type EventData, type EventType } from '@shop/messaging';
+import { Broker, deleteTopology, queueNames, type EventData, type EventType } from '@shop/messaging';
+import { removeExchange, tapEvents } from '@shop/messaging/testing';
 import { loadPaymentEnv, SimulatedPaymentProvider, startPaymentWorker, type ChargeRequest } from '../src/index.js';
 import { Payment, SimulatedCharge, SimulatedRefund } from '../src/modules/payment/payment.entity.js';
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { generateSigningKey, publicJwk, UserTokenIssuer, type UserTokenClaims } from '../auth.js';
+import { BACKGROUND_SQL } from '../orm.js';
 import { GatewayCredentials, INTERNAL_CREDENTIAL_HEADER, ServiceCredentials } from '../internal-auth.js';
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -142,4 +144,31 @@ export async function postGraphQL<T>(
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as T;
+}
+
+const BACKGROUND_STATEMENT = new RegExp(BACKGROUND_SQL.replace(/[*/]/g, '\\$&'));
+
+/**
+ * Counts SQL statements sent through this ORM; used by tests that prove batching (N references, 1 query).
+ * Background loops (outbox relay, sweepers) poll on the same pool; their statements carry BACKGROUND_SQL
+ * and are not the request's, so they are left out unless `exclude` says otherwise.
+ */
+export function countStatements(
+  orm: MikroORM,
+  exclude: RegExp | null = BACKGROUND_STATEMENT,
+): { readonly count: number; readonly sql: string[]; reset(): void; stop(): void } {
+  const sql: string[] = [];
+  const knex = orm.em.getConnection().getKnex();
+  const listener = (query: { sql: string }) => {
+    if (!exclude?.test(query.sql)) sql.push(query.sql);
+  };
+  knex.on('query', listener);
+  return {
+    get count() {
+      return sql.length;
+    },
+    sql,
+    reset: () => void sql.splice(0),
+    stop: () => void knex.off('query', listener),
+  };
 }

@@ -1,13 +1,13 @@
 import type { ConfirmChannel } from 'amqplib';
 import { pino, type Logger } from 'pino';
-import { CONSUMED_EVENTS, queueNames } from './topology.js';
-import { Broker } from './broker.js';
-import { parseEvent, type ParsedEvent } from './contracts.js';
-import { deleteTopology } from './dead-letters.js';
+import { CONSUMED_EVENTS, queueNames } from '../topology.js';
+import { Broker } from '../broker.js';
+import { parseEvent, type ParsedEvent } from '../contracts.js';
+import { deleteTopology } from '../dead-letters.js';
 
 const silentLogger = pino({ level: 'silent' });
 
-/** Collects every event that crosses the exchange (an exclusive, auto-deleted queue): for tests and debugging. */
+/** Collects every event that crosses the exchange (an exclusive, auto-deleted queue). */
 export async function tapEvents(broker: Broker): Promise<{ events: ParsedEvent[]; close(): Promise<void> }> {
   const events: ParsedEvent[] = [];
   const channel = broker.connection.createChannel({
