@@ -8,7 +8,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { createLogger, generateSigningKey } from '@shop/kit';
 import { dropDatabases, startTcpProxy, testDatabaseUrl } from '@shop/kit/testing';
-import { Broker, listDeadLetters, removeExchange } from '@shop/messaging';
+import { Broker, listDeadLetters } from '@shop/messaging';
+import { removeExchange } from '@shop/messaging/testing';
 import { createShopClient, ShopApiError, type ShopClient } from '@shop/sdk';
 import pg from 'pg';
 
