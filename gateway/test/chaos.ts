@@ -259,7 +259,9 @@ async function main() {
     await Promise.all(clients.map((client) => client.dispose()));
     await supervisor?.stopAll();
     for (const proxy of Object.values(proxies)) await proxy.close().catch(() => undefined);
-    await dropDatabases(Object.values(databases)).catch((error: unknown) => console.error('dropping databases:', error));
+    // CHAOS_KEEP=1 keeps the databases for a look afterwards (drop them by hand: their names are printed).
+    if (process.env.CHAOS_KEEP === '1') console.log(`kept databases: ${JSON.stringify(databases)}`);
+    else await dropDatabases(Object.values(databases)).catch((error: unknown) => console.error('dropping databases:', error));
     await removeExchange(RABBITMQ.url, exchange, Object.values(queues)).catch(() => undefined);
   };
   process.once('SIGINT', () => {
