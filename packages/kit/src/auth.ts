@@ -1,6 +1,5 @@
 import { createHash, createPublicKey, generateKeyPairSync, type JsonWebKey as NodeJwk } from 'node:crypto';
 import {
-  calculateJwkThumbprint,
   createLocalJWKSet,
   createRemoteJWKSet,
   errors as joseErrors,
@@ -45,10 +44,14 @@ const USER_TOKEN_ALGORITHM = 'EdDSA';
 export function generateSigningKey(): JWK {
   const { privateKey } = generateKeyPairSync('ed25519');
   const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-  const thumbprint = createHash('sha256')
+  return { ...jwk, alg: USER_TOKEN_ALGORITHM, use: 'sig', kid: okpThumbprint(jwk) };
+}
+
+/** The RFC 7638 thumbprint of an Ed25519 (OKP) key: its default `kid`. */
+function okpThumbprint(jwk: JWK): string {
+  return createHash('sha256')
     .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x }))
     .digest('base64url');
-  return { ...jwk, alg: USER_TOKEN_ALGORITHM, use: 'sig', kid: thumbprint };
 }
 
 /** The public half of a private JWK: what may be published. */
@@ -87,7 +90,7 @@ export class UserTokenIssuer {
 
   static async create(signingKey: JWK, previousPublicKeys: JWK[], audience: TokenAudience): Promise<UserTokenIssuer> {
     if (!signingKey.d) throw new Error('USER_SIGNING_KEY must be a private key (it has no "d")');
-    const kid = signingKey.kid ?? (await calculateJwkThumbprint(signingKey));
+    const kid = signingKey.kid ?? okpThumbprint(signingKey);
     const current = publicJwk({ ...signingKey, kid });
     const previous = previousPublicKeys.filter((k) => k.kid && k.kid !== kid).map((k) => publicJwk(k));
     const key = (await importJWK({ ...signingKey, kid, alg: USER_TOKEN_ALGORITHM }, USER_TOKEN_ALGORITHM)) as CryptoKey;
