@@ -52,6 +52,14 @@ export const messagingRetentionEnv = z.object({
   INBOX_RETENTION_HOURS: hours(168, 24),
 });
 
+/** How a consumer backs off from a delivery that failed for infrastructure reasons (see @shop/messaging's consumer). */
+export const consumerRetryEnv = z.object({
+  /** First delay (ms) before retrying a delivery that failed for infrastructure reasons; it doubles per attempt. */
+  CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(1).default(250),
+  /** Longest delay (ms) between such retries; they go on, without an attempt limit, until the infrastructure is back. */
+  CONSUMER_RETRY_CAP_MS: z.coerce.number().int().min(1).default(30_000),
+});
+
 /** Variables every service reads. Finish a service's schema with `.transform(requireInProduction([...]))`. */
 export const commonEnv = z.object({
   NODE_ENV: nodeEnv,
@@ -92,7 +100,7 @@ type Settled<T, N extends string> = Omit<T, N> & { [K in N & keyof T]-?: NonNull
  * secrets among `names` fall back to development keys under var/keys; anything else keeps its own default.
  */
 export function requireInProduction<const N extends string>(names: readonly N[] = []) {
-  return <T extends CommonInput & Partial<Record<N, unknown>>>(env: T, ctx: z.RefinementCtx): Settled<T, N> => {
+  return <T extends Pick<CommonInput, 'NODE_ENV'> & Partial<Record<N, unknown>>>(env: T, ctx: z.RefinementCtx): Settled<T, N> => {
     const values = env as Record<string, unknown>;
     if (env.NODE_ENV === 'production') {
       const missing = (names as readonly string[]).filter((name) => !values[name]);

@@ -8,3 +8,4 @@ export * from './outbox.js';
 export * from './relay.js';
 export * from './topology.js';
 export * from './housekeeping.js';
+export * from './service.js';

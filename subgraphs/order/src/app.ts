@@ -11,7 +11,7 @@ import {
   ServiceCredentials,
   subgraphTrust,
 } from '@shop/kit';
-import { Broker, CONSUMED_EVENTS, messagingEntities, OutboxRelay, startConsumer, startHousekeeping, systemTopology } from '@shop/messaging';
+import { connectMessaging, CONSUMED_EVENTS, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -52,16 +52,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   pubsub.getPublisher().on('error', (error: Error) => log.warn({ err: error }, 'redis unavailable for status announcements'));
   const publisher = new StatusPublisher(pubsub, env.REDIS_KEY_PREFIX, log);
 
-  const broker = new Broker({
-    url: env.RABBITMQ_URL,
-    exchange: env.EVENTS_EXCHANGE,
-    log,
-    topology: systemTopology({ order: env.ORDER_QUEUE, payment: env.PAYMENT_QUEUE, notification: env.NOTIFICATION_QUEUE }),
-  });
-  const housekeeping = startHousekeeping(orm, log, {
-    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
-    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
-  });
+  const { broker, housekeeping } = connectMessaging(orm, env, log);
   const relay = new OutboxRelay(orm, broker, log);
   const settlement = new Settlement(
     orm,

@@ -1,4 +1,5 @@
 import {
+  consumerRetryEnv,
   aesKey,
   commonEnv,
   DEFAULT_MAX_TOTAL_CENTS,
@@ -34,10 +35,6 @@ export const orderEnvSchema = z
     CART_MAX_TOTAL_CENTS: z.coerce.number().int().min(1).max(MAX_MONEY_CENTS).default(DEFAULT_MAX_TOTAL_CENTS),
     RABBITMQ_URL: rabbitmqUrl,
     EVENTS_EXCHANGE: eventsExchange,
-    /** First delay (ms) before retrying a delivery that failed for infrastructure reasons; it doubles per attempt. */
-    CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(1).default(250),
-    /** Longest delay (ms) between such retries; they go on, without an attempt limit, until the infrastructure is back. */
-    CONSUMER_RETRY_CAP_MS: z.coerce.number().int().min(1).default(30_000),
     /** Status changes are published here for subscriptions (one channel per order). */
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: z.string().default('shop:'),
@@ -51,6 +48,7 @@ export const orderEnvSchema = z
     PAYMENT_TOKEN_KEY: aesKey.optional(),
   })
   .and(commonEnv)
+  .and(consumerRetryEnv)
   .and(eventQueuesEnv)
   .and(messagingRetentionEnv)
   .and(userKeysEnv)

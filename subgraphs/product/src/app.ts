@@ -14,7 +14,7 @@ import {
 import { ProductCache } from './modules/product/product.cache.js';
 import { StockReservation } from './modules/stock/stock-reservation.entity.js';
 import { StockService } from './modules/stock/stock.service.js';
-import { Broker, messagingEntities, OutboxRelay, startHousekeeping, systemTopology } from '@shop/messaging';
+import { connectMessaging, messagingEntities, OutboxRelay } from '@shop/messaging';
 import type { ProductEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Product } from './modules/product/product.entity.js';
@@ -49,16 +49,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     errors: new Counter({ name: 'product_cache_errors_total', help: 'Failed cache operations', labelNames: ['op'], registers: [metrics] }),
   };
   const cache = new ProductCache(redis, env.REDIS_KEY_PREFIX, env.PRODUCT_CACHE_TTL_SECONDS, counters, log);
-  const broker = new Broker({
-    url: env.RABBITMQ_URL,
-    exchange: env.EVENTS_EXCHANGE,
-    log,
-    topology: systemTopology({ order: env.ORDER_QUEUE, payment: env.PAYMENT_QUEUE, notification: env.NOTIFICATION_QUEUE }),
-  });
-  const housekeeping = startHousekeeping(orm, log, {
-    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
-    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
-  });
+  const { broker, housekeeping } = connectMessaging(orm, env, log);
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();
   // Releases what orders that expired, or were never stored, still hold.

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createOrm, InternalTrust, migrate, serveSubgraph, UserTokenIssuer } from '@shop/kit';
-import { Broker, messagingEntities, OutboxRelay, startHousekeeping, systemTopology } from '@shop/messaging';
+import { connectMessaging, messagingEntities, OutboxRelay } from '@shop/messaging';
 import type { UserEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Session } from './modules/user/session.entity.js';
@@ -35,16 +35,7 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
   }
   const tokens = await UserTokenIssuer.create(env.signingKey, env.previousPublicKeys, env);
   const policy = { accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
-  const broker = new Broker({
-    url: env.RABBITMQ_URL,
-    exchange: env.EVENTS_EXCHANGE,
-    log,
-    topology: systemTopology({ order: env.ORDER_QUEUE, payment: env.PAYMENT_QUEUE, notification: env.NOTIFICATION_QUEUE }),
-  });
-  const housekeeping = startHousekeeping(orm, log, {
-    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
-    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
-  });
+  const { broker, housekeeping } = connectMessaging(orm, env, log);
   // Registration never waits for the broker: events wait in the outbox and the relay publishes them when it can.
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();

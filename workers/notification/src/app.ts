@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createOrm, migrate, pingDatabase, startHealthServer } from '@shop/kit';
-import { Broker, CONSUMED_EVENTS, messagingEntities, startConsumer, startHousekeeping, systemTopology } from '@shop/messaging';
+import { connectMessaging, CONSUMED_EVENTS, messagingEntities, startConsumer } from '@shop/messaging';
 import type { NotificationEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Mail, Recipient } from './modules/mail/mail.entity.js';
@@ -22,16 +22,7 @@ export async function startNotificationWorker(env: NotificationEnv, options: { t
   await migrate(orm);
   const transport = options.transport ?? createMailTransport({ smtpUrl: env.SMTP_URL, mailDir: env.MAIL_DIR, from: env.MAIL_FROM });
   const sender = new MailSender(orm, transport, log, env.NOTIFICATION_MAX_ATTEMPTS);
-  const broker = new Broker({
-    url: env.RABBITMQ_URL,
-    exchange: env.EVENTS_EXCHANGE,
-    log,
-    topology: systemTopology({ order: env.ORDER_QUEUE, payment: env.PAYMENT_QUEUE, notification: env.NOTIFICATION_QUEUE }),
-  });
-  const housekeeping = startHousekeeping(orm, log, {
-    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
-    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
-  });
+  const { broker, housekeeping } = connectMessaging(orm, env, log);
   const consumer = await startConsumer({
     name: env.NOTIFICATION_QUEUE,
     events: [...CONSUMED_EVENTS.notification],

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  consumerRetryEnv,
   eventQueuesEnv,
   eventsExchange,
   loadEnv,
@@ -24,12 +25,9 @@ export const notificationEnvSchema = z
     SMTP_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^smtps?$/ }).optional()),
     MAIL_DIR: z.string().default(path.resolve(process.cwd(), 'var/mail')),
     MAIL_FROM: z.string().min(3).default('Shop <no-reply@shop.local>'),
-    /** First delay (ms) before retrying a delivery that failed for infrastructure reasons; it doubles per attempt. */
-    CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(1).default(250),
-    /** Longest delay (ms) between such retries; they go on, without an attempt limit, until the infrastructure is back. */
-    CONSUMER_RETRY_CAP_MS: z.coerce.number().int().min(1).default(30_000),
     NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   })
+  .and(consumerRetryEnv)
   .and(eventQueuesEnv)
   .and(messagingRetentionEnv);
 

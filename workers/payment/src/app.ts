@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createOrm, SealedBox, migrate, pingDatabase, startHealthServer } from '@shop/kit';
-import { Broker, CONSUMED_EVENTS, messagingEntities, OutboxRelay, startConsumer, startHousekeeping, systemTopology } from '@shop/messaging';
+import { connectMessaging, CONSUMED_EVENTS, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
 import type { PaymentEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { refundOrder, settleCancellation } from './modules/payment/order-cancelled.handler.js';
@@ -34,16 +34,7 @@ export async function startPaymentWorker(
   const base = options.provider ?? new SimulatedPaymentProvider(orm);
   const provider = options.wrapProvider ? options.wrapProvider(base) : base;
   const paymentTokens = new SealedBox(env.PAYMENT_TOKEN_KEY);
-  const broker = new Broker({
-    url: env.RABBITMQ_URL,
-    exchange: env.EVENTS_EXCHANGE,
-    log,
-    topology: systemTopology({ order: env.ORDER_QUEUE, payment: env.PAYMENT_QUEUE, notification: env.NOTIFICATION_QUEUE }),
-  });
-  const housekeeping = startHousekeeping(orm, log, {
-    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
-    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
-  });
+  const { broker, housekeeping } = connectMessaging(orm, env, log);
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();
   const consumer = await startConsumer<Prepared>({

@@ -1,4 +1,5 @@
 import {
+  consumerRetryEnv,
   aesKey,
   devPaymentTokenKey,
   eventQueuesEnv,
@@ -10,6 +11,7 @@ import {
   port,
   postgresUrl,
   rabbitmqUrl,
+  requireInProduction,
 } from '@shop/kit';
 import { z } from 'zod';
 
@@ -23,23 +25,14 @@ export const paymentEnvSchema = z
     EVENTS_EXCHANGE: eventsExchange,
     /** A charge that takes longer fails this attempt; the retry reuses the idempotency key, so it cannot double-charge. */
     PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-    /** First delay (ms) before retrying a delivery that failed for infrastructure reasons; it doubles per attempt. */
-    CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(1).default(250),
-    /** Longest delay (ms) between such retries; they go on, without an attempt limit, until the infrastructure is back. */
-    CONSUMER_RETRY_CAP_MS: z.coerce.number().int().min(1).default(30_000),
     /** Opens the payment tokens the order service sealed (the same key there); development: var/keys/payment-token-key. */
     PAYMENT_TOKEN_KEY: aesKey.optional(),
   })
+  .and(consumerRetryEnv)
   .and(eventQueuesEnv)
   .and(messagingRetentionEnv)
-  .transform((env, ctx) => {
-    if (env.PAYMENT_TOKEN_KEY) return { ...env, PAYMENT_TOKEN_KEY: env.PAYMENT_TOKEN_KEY };
-    if (env.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['PAYMENT_TOKEN_KEY'], message: 'required in production' });
-      return z.NEVER;
-    }
-    return { ...env, PAYMENT_TOKEN_KEY: devPaymentTokenKey() };
-  });
+  .transform(requireInProduction(['PAYMENT_TOKEN_KEY']))
+  .transform((env) => ({ ...env, PAYMENT_TOKEN_KEY: env.PAYMENT_TOKEN_KEY ?? devPaymentTokenKey() }));
 
 export type PaymentEnv = z.infer<typeof paymentEnvSchema>;
 
