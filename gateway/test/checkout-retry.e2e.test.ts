@@ -37,7 +37,7 @@ describe('a checkout retried after the cart changed buys what its first attempt 
 
     // The first attempt, as the order service makes it, whose answer was lost (the product subgraph went away
     // mid-call): the attempt is claimed with its lines and the stock reserved, but no order was stored. It was
-    // claimed 20 s ago: past the takeover delay (9 s here), well before the settlement loop would undo it (60 s).
+    // claimed 20 s ago: past the takeover delay (9 s here), well before the due work would abandon it (60 s).
     const idempotencyKey = randomUUID();
     const orderId = orderIdFor(shopper.user.id, idempotencyKey);
     const snapshot = await postGraphQL<Reply<{ cartSnapshot: Array<{ productId: string; quantity: number; updatedAt: string }> }>>(

@@ -55,15 +55,19 @@ export async function startSystem(options: SystemOptions = {}) {
     await dropDatabases(Object.values(databases));
     await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE, [
       `order.${queueSuffix}`,
+      `product.${queueSuffix}`,
+      `cart.${queueSuffix}`,
       `payment.${queueSuffix}`,
       `notification.${queueSuffix}`,
     ]).catch(() => undefined);
   };
-  // Every service declares every consumer's queue, so each must know all three names.
+  // Every service declares every consumer's queue, so each must know all their names.
   const env: NodeJS.ProcessEnv = {
     ...TEST_ENV,
     RABBITMQ_URL: rabbitmqUrl,
     ORDER_QUEUE: `order.${queueSuffix}`,
+    PRODUCT_QUEUE: `product.${queueSuffix}`,
+    CART_QUEUE: `cart.${queueSuffix}`,
     PAYMENT_QUEUE: `payment.${queueSuffix}`,
     NOTIFICATION_QUEUE: `notification.${queueSuffix}`,
   };
@@ -107,7 +111,7 @@ export async function startSystem(options: SystemOptions = {}) {
         PRODUCT_URL: productUrl,
         REDIS_KEY_PREFIX: redisKeyPrefix,
         ORDER_QUEUE: `order.${queueSuffix}`,
-        ORDER_SETTLE_INTERVAL_MS: '200',
+        ORDER_SWEEP_INTERVAL_MS: '200',
         ...options.orderEnv,
       }),
       { prepare: true },

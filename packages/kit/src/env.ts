@@ -35,10 +35,12 @@ const queueName = (fallback: string) => z.string().min(1).default(fallback);
 
 /**
  * Every consumer's durable queue (and its `.retry`, `.dlq`). Every service that publishes or consumes reads all
- * three: each declares the whole topology at start, so an event published before its consumer first ran waits.
+ * five: each declares the whole topology at start, so an event published before its consumer first ran waits.
  */
 export const eventQueuesEnv = z.object({
   ORDER_QUEUE: queueName('order'),
+  PRODUCT_QUEUE: queueName('product'),
+  CART_QUEUE: queueName('cart'),
   PAYMENT_QUEUE: queueName('payment'),
   NOTIFICATION_QUEUE: queueName('notification'),
 });

@@ -18,7 +18,17 @@ export const eventContracts = {
     paymentToken: z.string().min(1).optional(),
     /** The payment token sealed (AES-256-GCM, PAYMENT_TOKEN_KEY, bound to orderId); only the payment worker opens it. */
     paymentTokenSealed: z.string().min(1).optional(),
+    /** The newest change to the cart lines the order was placed from: the cart keeps any line changed after it. */
+    cartSnapshotAt: z.iso.datetime({ offset: true }).optional(),
   }),
+  /** The payment was captured; the product subgraph commits the reservation and answers with a stock.* event. */
+  'order.paid': z.object({ orderId: uuid, userId: uuid }),
+  /** An unfinished checkout (reservation outcome unknown, never retried) was given up: release what it holds. */
+  'checkout.abandoned': z.object({ orderId: uuid, userId: uuid }),
+  /** The paid order's reserved units are sold. */
+  'stock.committed': z.object({ orderId: uuid }),
+  /** The paid order's units could not be committed (the hold had lapsed, or nothing was reserved): it must be refunded. */
+  'stock.commit_failed': z.object({ orderId: uuid, reason: z.enum(['released', 'not_reserved']) }),
   'payment.succeeded': z.object({ orderId: uuid, paymentId: uuid, amountCents: cents, currency }),
   'payment.failed': z.object({ orderId: uuid, paymentId: uuid.optional(), reason: z.string() }),
   /** A succeeded payment was given back in full because its order was cancelled. */

@@ -4,6 +4,7 @@ export * from './contracts.js';
 export * from './dead-letters.js';
 export * from './entities.js';
 export * from './failure.js';
+export * from './handlers.js';
 export * from './outbox.js';
 export * from './relay.js';
 export * from './topology.js';

@@ -9,6 +9,8 @@ export interface MessagingEnv {
   RABBITMQ_URL: string;
   EVENTS_EXCHANGE: string;
   ORDER_QUEUE: string;
+  PRODUCT_QUEUE: string;
+  CART_QUEUE: string;
   PAYMENT_QUEUE: string;
   NOTIFICATION_QUEUE: string;
   OUTBOX_RETENTION_HOURS: number;
@@ -24,7 +26,13 @@ export function connectMessaging(orm: MikroORM, env: MessagingEnv, log: Logger):
     url: env.RABBITMQ_URL,
     exchange: env.EVENTS_EXCHANGE,
     log,
-    topology: systemTopology({ order: env.ORDER_QUEUE, payment: env.PAYMENT_QUEUE, notification: env.NOTIFICATION_QUEUE }),
+    topology: systemTopology({
+      order: env.ORDER_QUEUE,
+      product: env.PRODUCT_QUEUE,
+      cart: env.CART_QUEUE,
+      payment: env.PAYMENT_QUEUE,
+      notification: env.NOTIFICATION_QUEUE,
+    }),
   });
   const housekeeping = startHousekeeping(orm, log, {
     outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,

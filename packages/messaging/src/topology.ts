@@ -5,7 +5,9 @@ export const queueNames = (consumer: string) => ({ main: consumer, retry: `${con
 
 /** Every consumer of the system and the events it consumes: the one list publishers and consumers declare from. */
 export const CONSUMED_EVENTS = {
-  order: ['payment.succeeded', 'payment.failed'],
+  order: ['payment.succeeded', 'payment.failed', 'stock.committed', 'stock.commit_failed'],
+  product: ['order.paid', 'order.cancelled', 'checkout.abandoned'],
+  cart: ['order.placed'],
   payment: ['order.placed', 'order.cancelled'],
   notification: ['user.registered', 'order.confirmed', 'order.cancelled'],
 } as const satisfies Record<string, readonly EventType[]>;
@@ -27,8 +29,8 @@ export interface ConsumerQueue {
 export type Topology = readonly ConsumerQueue[];
 
 /**
- * The queues of every consumer, named as configured (ORDER_QUEUE, PAYMENT_QUEUE, NOTIFICATION_QUEUE): each
- * service reads all three, so whichever starts first creates every queue and no event can be published into
+ * The queues of every consumer, named as configured (ORDER_QUEUE, PRODUCT_QUEUE, CART_QUEUE, PAYMENT_QUEUE,
+ * NOTIFICATION_QUEUE): each service reads them all, so whichever starts first creates every queue and no event can be published into
  * the void before its consumer has ever run.
  */
 export function systemTopology(queues: Partial<Record<SystemConsumer, string>> = {}): Topology {

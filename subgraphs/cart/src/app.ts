@@ -1,19 +1,21 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createOrm, migrate, serveSubgraph, ServiceClient, ServiceCredentials, subgraphTrust } from '@shop/kit';
+import { connectMessaging, messagingEntities, startConsumer } from '@shop/messaging';
 import type { CartEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { CartLine } from './modules/cart/cart-line.entity.js';
 import { CartService } from './modules/cart/cart.service.js';
+import { cartHandlers } from './modules/cart/handlers/index.js';
 import { ProductClient } from './modules/cart/product.client.js';
 import { buildCartSubgraph, SUBGRAPH_NAME } from './schema.js';
 
-export const entities = [CartLine];
+export const entities = [CartLine, ...messagingEntities];
 
 export function connectCartDatabase(env: CartEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
   return createOrm({ clientUrl: env.CART_DATABASE_URL, entities, migrations, logger: log });
 }
 
-/** env -> orm -> schema -> server. `prepare` migrates first (carts need no seed). */
+/** env -> orm -> product client -> broker, consumer -> schema -> server. `prepare` migrates first (carts need no seed). */
 export async function startCartService(env: CartEnv, options: { prepare?: boolean } = {}) {
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectCartDatabase(env, log);
@@ -27,6 +29,16 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     retries: 1,
   });
   const products = new ProductClient(productService);
+  const { broker, housekeeping } = connectMessaging(orm, env, log);
+  // Takes bought lines out of carts (order.placed).
+  const consumer = await startConsumer({
+    name: env.CART_QUEUE,
+    ...cartHandlers(),
+    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
+    orm,
+    broker,
+    log,
+  });
   const policy = { maxQuantity: env.CART_MAX_QUANTITY, maxTotalCents: env.CART_MAX_TOTAL_CENTS };
   const { schema } = await buildCartSubgraph({ currency: env.CURRENCY, maxTotalCents: env.CART_MAX_TOTAL_CENTS });
   const server = await serveSubgraph({
@@ -43,8 +55,12 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
   return {
     server,
     orm,
+    consumer,
     close: async () => {
       await server.close();
+      await consumer.close();
+      await housekeeping.stop();
+      await broker.close();
       productService.shutdown();
       await orm.close();
     },

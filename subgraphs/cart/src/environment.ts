@@ -1,5 +1,10 @@
 import {
   commonEnv,
+  consumerRetryEnv,
+  eventQueuesEnv,
+  eventsExchange,
+  messagingRetentionEnv,
+  rabbitmqUrl,
   DEFAULT_MAX_TOTAL_CENTS,
   internalKeysEnv,
   loadEnv,
@@ -22,12 +27,18 @@ export const cartEnvSchema = z
     CART_MAX_QUANTITY: z.coerce.number().int().min(1).max(10_000).default(99),
     /** The largest line total and cart subtotal at current prices; below GraphQL's Int limit. */
     CART_MAX_TOTAL_CENTS: z.coerce.number().int().min(1).max(MAX_MONEY_CENTS).default(DEFAULT_MAX_TOTAL_CENTS),
+    /** Bought lines leave the cart when the order's order.placed event arrives. */
+    RABBITMQ_URL: rabbitmqUrl,
+    EVENTS_EXCHANGE: eventsExchange,
     CURRENCY: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
       .default('USD'),
   })
   .and(commonEnv)
+  .and(consumerRetryEnv)
+  .and(eventQueuesEnv)
+  .and(messagingRetentionEnv)
   .and(userKeysEnv)
   .and(internalKeysEnv)
   .transform(requireInProduction(SUBGRAPH_SECRETS));

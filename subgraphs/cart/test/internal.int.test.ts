@@ -1,36 +1,58 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { createLogger } from '@shop/kit';
 import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl, testTokens } from '@shop/kit/testing';
+import { Broker, type EventData } from '@shop/messaging';
+import { publishEvent, removeExchange, watchOutcomes } from '@shop/messaging/testing';
 import { loadCartEnv, startCartService } from '../src/index.js';
 
 const SNAPSHOT = 'query ($userId: ID!) { cartSnapshot(userId: $userId) { productId quantity updatedAt } }';
-const CLEAR = `mutation ($userId: ID!, $lines: [CartLineClearInput!]!, $placedAt: DateTime!) {
-  clearCartLines(userId: $userId, lines: $lines, placedAt: $placedAt)
-}`;
+const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 interface Reply {
   data: {
     cartSnapshot?: Array<{ productId: string; quantity: number; updatedAt: string }>;
-    clearCartLines?: number;
   } | null;
   errors?: Array<{ extensions: { code: string } }>;
 }
 
-describe('internal cart API for the order service (real Postgres)', () => {
+describe('cart for the order service: the internal snapshot, and order.placed clearing bought lines (real Postgres, RabbitMQ)', () => {
   const databaseUrl = testDatabaseUrl('cart');
   let service: Awaited<ReturnType<typeof startCartService>>;
   let customerToken: string;
+  let broker: Broker;
+  let outcomes: ReturnType<typeof watchOutcomes>;
 
   before(async () => {
-    const env = loadCartEnv({ ...TEST_ENV, CART_PORT: '0', CART_DATABASE_URL: databaseUrl });
+    const env = loadCartEnv({ ...TEST_ENV, CART_PORT: '0', CART_DATABASE_URL: databaseUrl, RABBITMQ_URL });
     service = await startCartService(env, { prepare: true });
+    outcomes = watchOutcomes(service.consumer);
+    broker = new Broker({ url: RABBITMQ_URL, exchange: TEST_ENV.EVENTS_EXCHANGE, log: createLogger('cart-test', 'silent') });
     customerToken = await testTokens.user({ userId: randomUUID(), role: 'CUSTOMER' });
   });
   after(async () => {
     await service?.close();
+    await broker?.close();
+    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
     await dropDatabases([databaseUrl]);
   });
+
+  /** An order.placed for these lines, as the order service publishes it; resolves once the cart has applied it. */
+  const placeOrder = async (userId: string, lines: Array<{ productId: string; quantity: number }>, cartSnapshotAt: Date, id?: string) => {
+    const data: EventData<'order.placed'> = {
+      orderId: randomUUID(),
+      userId,
+      items: lines.map((line) => ({ ...line, name: 'Lamp', unitPriceCents: 999 })),
+      totalCents: lines.reduce((sum, line) => sum + 999 * line.quantity, 0),
+      currency: 'USD',
+      paymentTokenSealed: 'sealed',
+      cartSnapshotAt: cartSnapshotAt.toISOString(),
+    };
+    const eventId = await publishEvent(broker, 'order.placed', data, { id });
+    await outcomes.until(eventId, id ? 'duplicate' : 'applied');
+    return eventId;
+  };
 
   /** As the order service (its own credential), as a signed-in customer through the gateway, or anonymously through it. */
   const call = (query: string, variables: object, as: 'service' | 'customer' | null = 'service') =>
@@ -55,17 +77,12 @@ describe('internal cart API for the order service (real Postgres)', () => {
 
   it('refuses customers and anonymous callers', async () => {
     const userId = randomUUID();
-    const clear = { userId, lines: [{ productId: randomUUID(), quantity: 1 }], placedAt: new Date().toISOString() };
     assert.equal((await call(SNAPSHOT, { userId }, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
     assert.equal((await call(SNAPSHOT, { userId }, null)).errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
-    assert.equal((await call(CLEAR, clear, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
-    assert.equal((await call(CLEAR, clear, null)).errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
   });
 
   it('rejects a user id that is not a UUID', async () => {
     assert.equal((await call(SNAPSHOT, { userId: 'nobody' })).errors?.[0]?.extensions.code, 'BAD_USER_INPUT');
-    const clear = { userId: 'nobody', lines: [], placedAt: new Date().toISOString() };
-    assert.equal((await call(CLEAR, clear)).errors?.[0]?.extensions.code, 'BAD_USER_INPUT');
   });
 
   it("returns the user's lines sorted by product id, and only theirs", async () => {
@@ -90,7 +107,7 @@ describe('internal cart API for the order service (real Postgres)', () => {
     assert.deepEqual((await call(SNAPSHOT, { userId: randomUUID() })).data?.cartSnapshot, []);
   });
 
-  it('clears only lines unchanged since the order was placed, once', async () => {
+  it('takes out only the bought lines unchanged since the snapshot, once', async () => {
     const userId = randomUUID();
     const otherUser = randomUUID();
     const [ordered, quantityChanged, changedLater, notOrdered, neverInCart] = [
@@ -100,41 +117,38 @@ describe('internal cart API for the order service (real Postgres)', () => {
       randomUUID(),
       randomUUID(),
     ];
-    const placedAt = minutesAgo(1);
+    const snapshotAt = minutesAgo(1);
     await putLine(userId, ordered, 2, minutesAgo(5));
     await putLine(userId, quantityChanged, 3, minutesAgo(5));
-    await putLine(userId, changedLater, 1, new Date(placedAt.getTime() + 1));
+    await putLine(userId, changedLater, 1, new Date(snapshotAt.getTime() + 1));
     await putLine(userId, notOrdered, 4, minutesAgo(5));
     await putLine(otherUser, ordered, 2, minutesAgo(5));
-    const clear = {
-      userId,
-      placedAt: placedAt.toISOString(),
-      lines: [
-        { productId: ordered, quantity: 2 },
-        { productId: quantityChanged, quantity: 1 },
-        { productId: changedLater, quantity: 1 },
-        { productId: neverInCart, quantity: 1 },
-      ],
-    };
-    const first = await call(CLEAR, clear);
-    assert.equal(first.errors, undefined);
-    assert.equal(first.data?.clearCartLines, 1);
+    const bought = [
+      { productId: ordered, quantity: 2 },
+      { productId: quantityChanged, quantity: 1 },
+      { productId: changedLater, quantity: 1 },
+      { productId: neverInCart, quantity: 1 },
+    ];
+    const eventId = await placeOrder(userId, bought, snapshotAt);
     assert.deepEqual(
       (await productIdsOf(userId)).sort(),
       [`${quantityChanged}:3`, `${changedLater}:1`, `${notOrdered}:4`].sort(),
       'the changed, re-added and unordered lines stay',
     );
     assert.deepEqual(await productIdsOf(otherUser), [`${ordered}:2`], "another user's line stays");
-    assert.equal((await call(CLEAR, clear)).data?.clearCartLines, 0, 'a retry deletes nothing');
+    // The same line bought again after the order, then the event redelivered: the inbox keeps the new line.
+    await putLine(userId, ordered, 2, minutesAgo(5));
+    await placeOrder(userId, bought, snapshotAt, eventId);
+    assert.ok((await productIdsOf(userId)).includes(`${ordered}:2`), 'a redelivery deletes nothing');
   });
 
-  it('clears a line changed in the same millisecond as placedAt (the API speaks milliseconds, the table microseconds)', async () => {
+  it('takes out a line changed in the same millisecond as the snapshot (the event speaks milliseconds, the table microseconds)', async () => {
     const userId = randomUUID();
     const productId = randomUUID();
     await putLine(userId, productId, 1);
     const [line] = (await call(SNAPSHOT, { userId })).data?.cartSnapshot ?? [];
     assert.ok(line);
-    const reply = await call(CLEAR, { userId, lines: [{ productId, quantity: 1 }], placedAt: line.updatedAt });
-    assert.equal(reply.data?.clearCartLines, 1);
+    await placeOrder(userId, [{ productId, quantity: 1 }], new Date(line.updatedAt));
+    assert.deepEqual(await productIdsOf(userId), []);
   });
 });

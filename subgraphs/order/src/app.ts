@@ -11,15 +11,15 @@ import {
   ServiceCredentials,
   subgraphTrust,
 } from '@shop/kit';
-import { connectMessaging, CONSUMED_EVENTS, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
+import { connectMessaging, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Checkout, Order, OrderItem, OrderStatusChange } from './modules/order/order.entity.js';
 import { OrderService } from './modules/order/order.service.js';
-import { handlePaymentEvent } from './modules/order/payment-events.handler.js';
+import { DueWork } from './modules/order/due-work.js';
+import { orderHandlers } from './modules/order/handlers/index.js';
 import { CartCalls, StockCalls } from './modules/order/service-calls.js';
-import { Settlement } from './modules/order/settlement.js';
 import { StatusPublisher } from './modules/order/status-publisher.js';
 import { buildOrderSubgraph, SUBGRAPH_NAME } from './schema.js';
 
@@ -31,7 +31,7 @@ export function connectOrderDatabase(env: OrderEnv, log = createLogger(SUBGRAPH_
   return createOrm({ clientUrl: env.ORDER_DATABASE_URL, entities, migrations, logger: log, poolMax: ORDER_POOL_MAX });
 }
 
-/** env -> orm -> service clients -> broker, relay, consumer, settlement -> schema -> server. */
+/** env -> orm -> service clients -> broker, relay, consumer, due work -> schema -> server. */
 export async function startOrderService(env: OrderEnv, options: { prepare?: boolean } = {}) {
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectOrderDatabase(env, log);
@@ -54,34 +54,29 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
 
   const { broker, housekeeping } = connectMessaging(orm, env, log);
   const relay = new OutboxRelay(orm, broker, log);
-  const settlement = new Settlement(
+  const nudge = () => relay.nudge();
+  const dueWork = new DueWork(
     orm,
-    stock,
-    cart,
     publisher,
+    nudge,
     {
       paymentWindowSeconds: env.ORDER_PAYMENT_WINDOW_SECONDS,
       abandonAfterMs: env.CHECKOUT_ABANDON_AFTER_MS,
-      intervalMs: env.ORDER_SETTLE_INTERVAL_MS,
+      intervalMs: env.ORDER_SWEEP_INTERVAL_MS,
     },
     log,
   );
-  const nudge = () => {
-    relay.nudge();
-    settlement.nudge();
-  };
   relay.start();
-  settlement.start();
+  dueWork.start();
   const consumer = await startConsumer({
     name: env.ORDER_QUEUE,
-    events: [...CONSUMED_EVENTS.order],
+    ...orderHandlers({ publisher, nudge }),
     // Half the pool stays free for GraphQL requests; deliveries get the rest (prefetch 5 with the default pool of 10).
     poolReserve: Math.ceil(ORDER_POOL_MAX / 2),
     transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
     orm,
     broker,
     log,
-    handle: (event, em, eventLog) => handlePaymentEvent(event, em, eventLog, publisher, nudge),
   });
 
   const dependencies = {
@@ -111,12 +106,12 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   return {
     server,
     orm,
-    settlement,
+    dueWork,
     consumer,
     close: async () => {
       await server.close();
       await consumer.close();
-      await settlement.stop();
+      await dueWork.stop();
       await relay.stop();
       await housekeeping.stop();
       await broker.close();

@@ -27,7 +27,7 @@ export const orderEnvSchema = z
   .object({
     ORDER_PORT: port(4004),
     ORDER_DATABASE_URL: postgresUrl('shop_order'),
-    /** The cart subgraph (internal cart snapshot and clearing) and the product subgraph (stock reservation). */
+    /** The cart subgraph (the lines to buy) and the product subgraph (stock reservation), called during checkout. */
     CART_URL: serviceUrl('http://localhost:4003/graphql'),
     PRODUCT_URL: serviceUrl('http://localhost:4002/graphql'),
     SERVICE_TIMEOUT_MS: millis(3000, 50),
@@ -42,8 +42,8 @@ export const orderEnvSchema = z
     ORDER_PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     /** A checkout whose reservation outcome is unknown (product unreachable mid-call) is undone after this. */
     CHECKOUT_ABANDON_AFTER_MS: millis(60_000, 100),
-    /** How often the settlement loop looks for work when nothing nudges it. */
-    ORDER_SETTLE_INTERVAL_MS: millis(1000),
+    /** How often the due work (expiry of unpaid orders, abandoning lost checkouts) looks for what fell due. */
+    ORDER_SWEEP_INTERVAL_MS: millis(1000),
     /** Seals payment tokens for the payment worker (the same key there); development: var/keys/payment-token-key. */
     PAYMENT_TOKEN_KEY: aesKey.optional(),
   })

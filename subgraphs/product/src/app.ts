@@ -14,7 +14,8 @@ import {
 import { ProductCache } from './modules/product/product.cache.js';
 import { StockReservation } from './modules/stock/stock-reservation.entity.js';
 import { StockService } from './modules/stock/stock.service.js';
-import { connectMessaging, messagingEntities, OutboxRelay } from '@shop/messaging';
+import { connectMessaging, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
+import { productHandlers } from './modules/stock/handlers/index.js';
 import type { ProductEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Product } from './modules/product/product.entity.js';
@@ -32,7 +33,7 @@ export async function seedProducts(orm: MikroORM, env: ProductEnv): Promise<stri
   return `${await seedCatalogue(orm.em.fork(), env.CURRENCY)} catalogue product(s) added`;
 }
 
-/** env -> orm -> schema -> server. `prepare` migrates and seeds first. */
+/** env -> orm -> cache -> broker, relay, consumer, sweeper -> schema -> server. `prepare` migrates and seeds first. */
 export async function startProductService(env: ProductEnv, options: { prepare?: boolean } = {}) {
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectProductDatabase(env, log);
@@ -59,6 +60,15 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     intervalMs: env.RESERVATION_SWEEP_INTERVAL_MS,
   });
   sweeper.start();
+  // Commits, releases and gives back stock as orders move (order.paid, order.cancelled, checkout.abandoned).
+  const consumer = await startConsumer({
+    name: env.PRODUCT_QUEUE,
+    ...productHandlers({ cache, reservationTtlSeconds: env.RESERVATION_TTL_SECONDS, nudge: () => relay.nudge() }),
+    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
+    orm,
+    broker,
+    log,
+  });
   const { schema } = await buildProductSubgraph();
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
@@ -87,8 +97,10 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     orm,
     redis,
     counters,
+    consumer,
     close: async () => {
       await server.close();
+      await consumer.close();
       await sweeper.stop();
       await housekeeping.stop();
       await relay.stop();

@@ -1,5 +1,6 @@
 import {
   commonEnv,
+  consumerRetryEnv,
   eventQueuesEnv,
   eventsExchange,
   internalKeysEnv,
@@ -41,6 +42,7 @@ export const productEnvSchema = z
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   })
   .and(commonEnv)
+  .and(consumerRetryEnv)
   .and(eventQueuesEnv)
   .and(messagingRetentionEnv)
   .and(userKeysEnv)

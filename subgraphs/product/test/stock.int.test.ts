@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { removeExchange } from '@shop/messaging/testing';
-import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl, testTokens } from '@shop/kit/testing';
+import { createLogger } from '@shop/kit';
+import { Broker, type EventData, type ParsedEvent } from '@shop/messaging';
+import { publishEvent, removeExchange, tapEvents, watchOutcomes } from '@shop/messaging/testing';
+import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl, testTokens, waitFor } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 import { StockReservation } from '../src/modules/stock/stock-reservation.entity.js';
@@ -12,29 +14,33 @@ const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const RESERVE = `mutation ($orderId: ID!, $lines: [StockLineInput!]!) {
   reserveStock(orderId: $orderId, lines: $lines) { productId quantity name unitPriceCents currency }
 }`;
-const RELEASE = 'mutation ($orderId: ID!) { releaseStock(orderId: $orderId) }';
-const COMMIT = 'mutation ($orderId: ID!) { commitStock(orderId: $orderId) }';
 
 interface Reply {
   data: {
     reserveStock?: Array<{ productId: string; quantity: number; unitPriceCents: number }>;
-    releaseStock?: boolean;
-    commitStock?: boolean;
   } | null;
   errors?: Array<{ extensions: { code: string; available?: number; orderId?: string } }>;
 }
 
-describe('stock reservations (real Postgres, under concurrency)', () => {
+describe('stock reservations (real Postgres, under concurrency) and what order events do to them (RabbitMQ)', () => {
   const databaseUrl = testDatabaseUrl('product');
   let service: Awaited<ReturnType<typeof startProductService>>;
   let customerToken: string;
+  let broker: Broker;
+  let tap: Awaited<ReturnType<typeof tapEvents>>;
+  let outcomes: ReturnType<typeof watchOutcomes>;
 
   before(async () => {
     const env = loadProductEnv({ ...TEST_ENV, PRODUCT_PORT: '0', PRODUCT_DATABASE_URL: databaseUrl, RESERVATION_SWEEP_INTERVAL_MS: '100' });
     service = await startProductService(env, { prepare: true });
+    outcomes = watchOutcomes(service.consumer);
+    broker = new Broker({ url: RABBITMQ_URL, exchange: TEST_ENV.EVENTS_EXCHANGE, log: createLogger('stock-test', 'silent') });
+    tap = await tapEvents(broker);
     customerToken = await testTokens.user({ userId: randomUUID(), role: 'CUSTOMER' });
   });
   after(async () => {
+    await tap?.close();
+    await broker?.close();
     await service?.close();
     await dropDatabases([databaseUrl]);
     await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE);
@@ -59,6 +65,29 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
     return product.id;
   };
   const stockOf = async (id: string) => (await service.orm.em.fork().findOneOrFail(Product, { id })).stock;
+
+  /** Publishes an order event as the order service would and resolves once the product consumer has applied it. */
+  const tell = async <T extends 'order.paid' | 'order.cancelled' | 'checkout.abandoned'>(type: T, data: EventData<T>) => {
+    const id = await publishEvent(broker, type, data);
+    await outcomes.until(id);
+  };
+  const paid = (orderId: string) => tell('order.paid', { orderId, userId: randomUUID() });
+  const cancelled = (orderId: string) => tell('order.cancelled', { orderId, userId: randomUUID(), reason: 'customer' });
+  const abandoned = (orderId: string) => tell('checkout.abandoned', { orderId, userId: randomUUID() });
+  /** The product subgraph's answers about this order, once `count` of them have been published. */
+  const replies = async (orderId: string, count: number) => {
+    const answer = (e: ParsedEvent) =>
+      e.type === 'stock.committed' && e.data.orderId === orderId
+        ? 'committed'
+        : e.type === 'stock.commit_failed' && e.data.orderId === orderId
+          ? `failed:${e.data.reason}`
+          : null;
+    const about = () => tap.events.map(answer).filter((a) => a !== null);
+    await waitFor(() => about().length >= count, `${count} stock replies for ${orderId}`, 10_000);
+    return about();
+  };
+  const statusOf = async (orderId: string, productId: string) =>
+    (await service.orm.em.fork().findOneOrFail(StockReservation, { orderId, productId })).status;
 
   it('200 concurrent buyers of a stock of 20: exactly 20 reserved, 180 OUT_OF_STOCK, stock 0', async () => {
     const productId = await newProduct(20);
@@ -117,43 +146,49 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
     ]);
     assert.deepEqual(again.data?.reserveStock, first.data?.reserveStock);
     assert.equal(await stockOf(productId), 7);
-    assert.equal((await call(RELEASE, { orderId })).data?.releaseStock, true);
-    assert.equal((await call(RELEASE, { orderId })).data?.releaseStock, false);
-    assert.equal((await call(COMMIT, { orderId })).data?.commitStock, false);
+    await cancelled(orderId);
+    assert.equal(await stockOf(productId), 10, 'a cancelled order gives its units back');
+    await cancelled(orderId);
+    assert.equal(await stockOf(productId), 10, 'once');
+    await paid(orderId);
+    assert.deepEqual(await replies(orderId, 1), ['failed:released'], 'released units cannot be sold to it any more');
     assert.equal(await stockOf(productId), 10);
 
     const sold = randomUUID();
     await call(RESERVE, { orderId: sold, lines: [{ productId, quantity: 4 }] });
-    assert.equal((await call(COMMIT, { orderId: sold })).data?.commitStock, true);
-    assert.equal((await call(RELEASE, { orderId: sold })).data?.releaseStock, false, 'a committed reservation stays sold');
-    assert.equal(await stockOf(productId), 6);
+    await paid(sold);
+    assert.deepEqual(await replies(sold, 1), ['committed']);
+    await abandoned(sold);
+    assert.equal(await stockOf(productId), 6, 'an abandoned checkout only frees held units; committed ones stay sold');
   });
 
-  it('commit: true now and on a retry, false once released, NOT_FOUND without a reservation', async () => {
+  it('order.paid commits once (concurrent and repeated events agree), answers failed when nothing was reserved', async () => {
     const productId = await newProduct(10);
     const sold = randomUUID();
     await call(RESERVE, { orderId: sold, lines: [{ productId, quantity: 2 }] });
-    const commits = await Promise.all([call(COMMIT, { orderId: sold }), call(COMMIT, { orderId: sold })]);
-    assert.deepEqual(
-      commits.map((r) => r.data?.commitStock),
-      [true, true],
-      'concurrent commits both report the sale',
-    );
-    assert.equal((await call(COMMIT, { orderId: sold })).data?.commitStock, true, 'a later retry too');
+    await Promise.all([paid(sold), paid(sold)]);
+    await paid(sold);
+    assert.deepEqual(await replies(sold, 3), ['committed', 'committed', 'committed']);
     assert.equal(await stockOf(productId), 8);
+    assert.equal(await statusOf(sold, productId), 'committed');
 
-    const expired = randomUUID();
-    await call(RESERVE, { orderId: expired, lines: [{ productId, quantity: 3 }] });
-    assert.equal((await call(RELEASE, { orderId: expired })).data?.releaseStock, true);
-    const late = await call(COMMIT, { orderId: expired });
-    assert.equal(late.errors, undefined);
-    assert.equal(late.data?.commitStock, false, 'released units went back on sale; they cannot be sold to this order');
-    assert.equal(await stockOf(productId), 8);
-    assert.equal((await service.orm.em.fork().findOneOrFail(StockReservation, { orderId: expired, productId })).status, 'released');
+    const unknown = randomUUID();
+    await paid(unknown);
+    assert.deepEqual(await replies(unknown, 1), ['failed:not_reserved']);
+  });
 
-    const unknown = await call(COMMIT, { orderId: randomUUID() });
-    assert.equal(unknown.errors?.[0]?.extensions.code, 'NOT_FOUND');
-    assert.equal((await call(COMMIT, { orderId: 'not-a-uuid' })).errors?.[0]?.extensions.code, 'BAD_USER_INPUT');
+  it('order.cancelled after the commit puts the sold units back (a paid order cancelled as its stock was committed)', async () => {
+    const productId = await newProduct(10);
+    const orderId = randomUUID();
+    await call(RESERVE, { orderId, lines: [{ productId, quantity: 3 }] });
+    await paid(orderId);
+    assert.deepEqual(await replies(orderId, 1), ['committed']);
+    assert.equal(await stockOf(productId), 7);
+    await cancelled(orderId);
+    assert.equal(await stockOf(productId), 10);
+    assert.equal(await statusOf(orderId, productId), 'released');
+    await cancelled(orderId);
+    assert.equal(await stockOf(productId), 10, 'a second cancellation gives nothing back twice');
   });
 
   it('refuses to reserve again for an order whose reservation was released', async () => {
@@ -161,7 +196,8 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
     const orderId = randomUUID();
     const lines = [{ productId, quantity: 2 }];
     await call(RESERVE, { orderId, lines });
-    assert.equal((await call(RELEASE, { orderId })).data?.releaseStock, true);
+    await abandoned(orderId);
+    assert.equal(await stockOf(productId), 5);
     const retry = await call(RESERVE, { orderId, lines });
     assert.equal(retry.data, null);
     assert.equal(retry.errors?.[0]?.extensions.code, 'CONFLICT');
@@ -171,7 +207,8 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
 
     const committed = randomUUID();
     await call(RESERVE, { orderId: committed, lines });
-    await call(COMMIT, { orderId: committed });
+    await paid(committed);
+    assert.deepEqual(await replies(committed, 1), ['committed']);
     assert.deepEqual(
       (await call(RESERVE, { orderId: committed, lines })).data?.reserveStock?.map((l) => [l.productId, l.quantity]),
       [[productId, 2]],
@@ -200,7 +237,6 @@ describe('stock reservations (real Postgres, under concurrency)', () => {
     const lines = [{ productId, quantity: 1 }];
     assert.equal((await call(RESERVE, { orderId: randomUUID(), lines }, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
     assert.equal((await call(RESERVE, { orderId: randomUUID(), lines }, null)).errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
-    assert.equal((await call(RELEASE, { orderId: randomUUID() }, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
     assert.equal(await stockOf(productId), 5);
   });
 });

@@ -43,6 +43,8 @@ export const TEST_ENV = {
   EVENTS_EXCHANGE: testExchange,
   // Every service declares all consumers' queues: named after the exchange, so removeExchange finds them.
   ORDER_QUEUE: `${testExchange}.order`,
+  PRODUCT_QUEUE: `${testExchange}.product`,
+  CART_QUEUE: `${testExchange}.cart`,
   PAYMENT_QUEUE: `${testExchange}.payment`,
   NOTIFICATION_QUEUE: `${testExchange}.notification`,
   USER_SIGNING_KEY: JSON.stringify(signingKey),

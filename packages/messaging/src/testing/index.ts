@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
 import { pino, type Logger } from 'pino';
 import { CONSUMED_EVENTS, queueNames } from '../topology.js';
 import { Broker } from '../broker.js';
-import { parseEvent, type ParsedEvent } from '../contracts.js';
+import { parseEvent, type EventData, type EventType, type ParsedEvent } from '../contracts.js';
+import type { Outcome, RunningConsumer } from '../consumer.js';
 import { deleteTopology } from '../dead-letters.js';
 
 const silentLogger = pino({ level: 'silent' });
@@ -54,4 +56,49 @@ export async function removeExchange(url: string, exchange: string, consumers: s
   } finally {
     await broker.close();
   }
+}
+
+/** Publishes one event as a service's relay would (persistent, confirmed), under `id` if given; returns its id. */
+export async function publishEvent<T extends EventType>(
+  broker: Broker,
+  type: T,
+  data: EventData<T>,
+  options: { id?: string; correlationId?: string } = {},
+): Promise<string> {
+  const id = options.id ?? randomUUID();
+  const envelope = { id, type, occurredAt: new Date().toISOString(), correlationId: options.correlationId ?? `test-${id.slice(0, 8)}`, data };
+  await broker.publisher().publish(broker.exchange, type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: id });
+  return id;
+}
+
+/** Every outcome a consumer reports, by event id, and a wait for one (the consumer is then idle for that event). */
+export function watchOutcomes(consumer: RunningConsumer) {
+  const seen = new Map<string, Outcome[]>();
+  const waiters = new Set<() => void>();
+  consumer.onOutcome((outcome, event) => {
+    if (!event.id) return;
+    seen.set(event.id, [...(seen.get(event.id) ?? []), outcome]);
+    waiters.forEach((wake) => wake());
+  });
+  return {
+    seen,
+    /** Resolves once `eventId` has had `outcome` (applied, by default) `times` times; rejects after `timeoutMs`. */
+    until(eventId: string, outcome: Outcome = 'applied', { times = 1, timeoutMs = 10_000 } = {}): Promise<void> {
+      const done = () => (seen.get(eventId) ?? []).filter((o) => o === outcome).length >= times;
+      if (done()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`event ${eventId}: no ${outcome} x${times} within ${timeoutMs} ms (saw ${seen.get(eventId)?.join(', ') ?? 'nothing'})`));
+        }, timeoutMs);
+        const check = () => {
+          if (!done()) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+      });
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireCaller } from '@shop/kit';
 import type { CartContext } from '../../context.js';
-import { CartLineClearInput, CartLineSnapshot, CartType, CartUser } from './cart.type.js';
+import { CartLineSnapshot, CartType, CartUser } from './cart.type.js';
 
 @Resolver(() => CartUser)
 export class CartUserResolver {
@@ -48,19 +48,5 @@ export class CartInternalResolver {
   @Query(() => [CartLineSnapshot], { description: "Internal (SERVICE): a user's cart lines as they are now, by product id." })
   async cartSnapshot(@Arg('userId', () => ID) userId: string, @Ctx() ctx: CartContext): Promise<CartLineSnapshot[]> {
     return (await ctx.carts.snapshot(ctx.caller, userId)).map((line) => Object.assign(new CartLineSnapshot(), line));
-  }
-
-  @Directive('@inaccessible')
-  @Mutation(() => Int, {
-    description:
-      'Internal (SERVICE): removes the ordered lines that still hold the ordered quantity and were last changed at or before placedAt; returns how many. Idempotent.',
-  })
-  clearCartLines(
-    @Arg('userId', () => ID) userId: string,
-    @Arg('lines', () => [CartLineClearInput]) lines: CartLineClearInput[],
-    @Arg('placedAt', () => Date) placedAt: Date,
-    @Ctx() ctx: CartContext,
-  ): Promise<number> {
-    return ctx.carts.clearOrdered(ctx.caller, userId, lines, placedAt);
   }
 }

@@ -27,11 +27,6 @@ export interface CartLineSnapshot {
   updatedAt: Date;
 }
 
-export interface CartLineToClear {
-  productId: string;
-  quantity: number;
-}
-
 export class CartService {
   constructor(
     private readonly em: EntityManager,
@@ -100,33 +95,6 @@ export class CartService {
     checkUserId(userId);
     const lines = await this.em.find(CartLine, { userId }, { orderBy: { productId: 'asc' } });
     return lines.map((line) => ({ productId: line.productId, quantity: line.quantity, updatedAt: line.updatedAt }));
-  }
-
-  /**
-   * Internal (SERVICE): removes the lines an order was placed with. A line goes only if it still holds the
-   * ordered quantity and was last changed at or before `placedAt`, so a retry deletes nothing more and a line
-   * the user changed or re-added after the order stays. Returns how many lines were deleted.
-   */
-  async clearOrdered(caller: Caller | null, userId: string, lines: CartLineToClear[], placedAt: Date): Promise<number> {
-    requireService(caller);
-    checkUserId(userId);
-    for (const line of lines) {
-      if (!isUuid(line.productId)) throw badInput([{ field: 'lines.productId', message: 'must be a UUID' }]);
-      if (!Number.isInteger(line.quantity) || line.quantity < 1)
-        throw badInput([{ field: 'lines.quantity', message: 'must be at least 1' }]);
-    }
-    if (lines.length === 0) return 0;
-    // One statement: the check and the delete cannot be split by a concurrent change to the cart.
-    // updated_at is kept to the microsecond but the API speaks milliseconds: compare at the API's precision,
-    // so a placedAt copied from a snapshot's updatedAt covers that line.
-    const deleted: unknown[] = await this.em.getConnection().execute(
-      `delete from cart_lines
-       where user_id = ? and (product_id, quantity) in (${lines.map(() => '(?, ?)').join(', ')})
-         and date_trunc('milliseconds', updated_at) <= ?
-       returning product_id`,
-      [userId, ...lines.flatMap((line) => [line.productId, line.quantity]), placedAt],
-    );
-    return deleted.length;
   }
 
   private async load(userId: string): Promise<CartType> {

@@ -1,5 +1,5 @@
 import { Money, type AppError } from '@shop/kit';
-import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
 const LIVE_PRICE = 'product { price { amountCents currency } }';
 
@@ -84,14 +84,4 @@ export class CartLineSnapshot {
 
   @Field(() => Date, { description: 'When the line was added or last changed, to the millisecond.' })
   updatedAt!: Date;
-}
-
-@Directive('@inaccessible')
-@InputType()
-export class CartLineClearInput {
-  @Field(() => ID)
-  productId!: string;
-
-  @Field(() => Int)
-  quantity!: number;
 }

@@ -18,7 +18,7 @@ const FINAL: readonly OrderStatus[] = ['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED
 const allowed = (from: OrderStatus, to: OrderStatus) => ALLOWED.some(([f, t]) => f === from && t === to);
 
 function orderIn(status: OrderStatus): Order {
-  return Object.assign(new Order(), { id: '00000000-0000-4000-8000-0000000000aa', status, revision: 3, stockSettled: true });
+  return Object.assign(new Order(), { id: '00000000-0000-4000-8000-0000000000aa', status, revision: 3 });
 }
 
 const refusal = (from: OrderStatus, to: OrderStatus) => (e: AppError) =>
@@ -71,16 +71,14 @@ describe('order state machine', () => {
     }
   });
 
-  it('keeps the reason of a failure or cancellation, and marks the stock outcome as not yet told', () => {
+  it('keeps the reason of a failure or cancellation, and none for a success', () => {
     for (const to of ['PAYMENT_FAILED', 'CANCELLED'] as const) {
       const order = orderIn('PENDING');
       order.transition(to, 'card declined');
       assert.equal(order.failureReason, 'card declined');
-      assert.equal(order.stockSettled, false);
     }
     const paid = orderIn('PENDING');
     paid.transition('PAID');
     assert.equal(paid.failureReason, null);
-    assert.equal(paid.stockSettled, false);
   });
 });

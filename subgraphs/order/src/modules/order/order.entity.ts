@@ -23,7 +23,7 @@ export class InvalidTransition extends AppError {
 @Unique({ name: 'orders_user_idempotency_key_unique', properties: ['userId', 'idempotencyKey'] })
 @Index({ name: 'orders_user_newest_idx', properties: ['userId', 'createdAt', 'id'] })
 export class Order {
-  [OptionalProps]?: 'status' | 'failureReason' | 'refunded' | 'stockSettled' | 'cartCleared' | 'revision' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'failureReason' | 'refunded' | 'revision' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -49,14 +49,6 @@ export class Order {
   /** Cancelled after the payment was captured: the payment worker refunds it. */
   @Property({ type: 'boolean' })
   refunded = false;
-
-  /** Whether the product subgraph has been told the outcome (stock committed or released). */
-  @Property({ type: 'boolean' })
-  stockSettled = false;
-
-  /** Whether the bought lines have been taken out of the cart. */
-  @Property({ type: 'boolean' })
-  cartCleared = false;
 
   /** The newest `updatedAt` among the cart lines bought: lines changed after it stay in the cart. */
   @Property({ type: 'datetime' })
@@ -86,11 +78,7 @@ export class Order {
     this.status = to;
     this.revision += 1;
     this.updatedAt = at;
-    if (to === 'PAYMENT_FAILED' || to === 'CANCELLED') {
-      this.failureReason = reason;
-      this.stockSettled = false;
-    }
-    if (to === 'PAID') this.stockSettled = false;
+    if (to === 'PAYMENT_FAILED' || to === 'CANCELLED') this.failureReason = reason;
     const change = new OrderStatusChange();
     Object.assign(change, { orderId: this.id, seq: this.revision, status: to, reason, at });
     return change;
@@ -141,7 +129,7 @@ export type CheckoutState = 'reserving' | 'placed' | 'abandoned';
 
 /**
  * One checkout attempt per (user, idempotency key), written before stock is reserved. It is what lets a retry
- * continue the same attempt, and what lets the settlement loop undo a reservation whose outcome was lost.
+ * continue the same attempt, and what lets the due work give up (and release) a reservation whose outcome was lost.
  */
 @Entity({ tableName: 'checkouts' })
 @Unique({ name: 'checkouts_user_idempotency_key_unique', properties: ['userId', 'idempotencyKey'] })

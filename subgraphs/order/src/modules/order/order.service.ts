@@ -31,7 +31,7 @@ export interface OrderDependencies {
   cart: CartCalls;
   stock: StockCalls;
   publisher: StatusPublisher;
-  /** Wakes the settlement loop (cart clearing, stock commit/release) after a change. */
+  /** Wakes the outbox relay after a change recorded an event. */
   nudge: () => void;
   /** A checkout attempt older than this may be taken over by a retry with the same key. */
   takeoverAfterMs: number;
@@ -114,8 +114,8 @@ export class OrderService {
       );
     } catch (error) {
       if (error instanceof AppError && NOTHING_RESERVED.has(String(error.extensions.code))) await this.forget(orderId, attempt);
-      // Otherwise the outcome is unknown: the attempt stays open, a retry with the same key continues it, and the
-      // settlement loop releases whatever was reserved if nobody does.
+      // Otherwise the outcome is unknown: the attempt stays open, a retry with the same key continues it, and if
+      // nobody does, the due work abandons it and the product subgraph releases whatever was reserved.
       throw error;
     }
 
@@ -160,6 +160,7 @@ export class OrderService {
         });
       });
       em.create(OrderStatusChange, { orderId, seq: 1, status: 'PENDING', reason: null, at: now });
+      // The payment worker charges it; the cart subgraph takes the bought lines out (those unchanged since the snapshot).
       recordEvent(
         em,
         'order.placed',
@@ -170,6 +171,7 @@ export class OrderService {
           totalCents: order.totalCents,
           currency,
           paymentTokenSealed: this.deps.paymentTokens.seal(input.paymentToken, orderId),
+          cartSnapshotAt: order.cartSnapshotAt.toISOString(),
         },
         this.correlationId,
       );
@@ -273,7 +275,7 @@ export class OrderService {
     return byUser;
   }
 
-  /** Owner or ADMIN, before CONFIRMED. Stock is released by the settlement loop; a captured payment is refunded. */
+  /** Owner or ADMIN, before CONFIRMED. On order.cancelled the product subgraph puts the stock back and the payment worker refunds. */
   async cancel(caller: Caller | null, id: string): Promise<OrderType> {
     const me = requireCaller(caller);
     if (!isUuid(id)) throw notFound('Order', id);

@@ -52,21 +52,6 @@ export class CartCalls {
     );
     return unwrap('cart', reply, this.log).cartSnapshot;
   }
-
-  /** Takes the bought lines out of the cart, unless the user changed them since; safe to repeat. */
-  async clear(
-    userId: string,
-    lines: Array<{ productId: string; quantity: number }>,
-    placedAt: Date,
-    correlationId: string,
-  ): Promise<number> {
-    const reply = await this.client.request<{ clearCartLines: number }>(
-      'mutation OrderClearCart($userId: ID!, $lines: [CartLineClearInput!]!, $placedAt: DateTime!) { clearCartLines(userId: $userId, lines: $lines, placedAt: $placedAt) }',
-      { userId, lines, placedAt: placedAt.toISOString() },
-      { correlationId, idempotent: true },
-    );
-    return unwrap('cart', reply, this.log).clearCartLines;
-  }
 }
 
 export class StockCalls {
@@ -88,24 +73,5 @@ export class StockCalls {
       { correlationId, idempotent: true },
     );
     return unwrap('product', reply, this.log).reserveStock;
-  }
-
-  /** True when the reservation is sold (now or before); false when it had been released and cannot be. */
-  async commit(orderId: string, correlationId: string): Promise<boolean> {
-    const reply = await this.client.request<{ commitStock: boolean }>(
-      'mutation OrderCommitStock($orderId: ID!) { commitStock(orderId: $orderId) }',
-      { orderId },
-      { correlationId, idempotent: true },
-    );
-    return unwrap('product', reply, this.log).commitStock;
-  }
-
-  async release(orderId: string, correlationId: string): Promise<boolean> {
-    const reply = await this.client.request<{ releaseStock: boolean }>(
-      'mutation OrderReleaseStock($orderId: ID!) { releaseStock(orderId: $orderId) }',
-      { orderId },
-      { correlationId, idempotent: true },
-    );
-    return unwrap('product', reply, this.log).releaseStock;
   }
 }

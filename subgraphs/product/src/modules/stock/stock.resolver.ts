@@ -21,19 +21,4 @@ export class StockResolver {
       Object.assign(new ReservedStockLine(), line),
     );
   }
-
-  @Directive('@inaccessible')
-  @Mutation(() => Boolean, {
-    description:
-      'Internal (SERVICE): the order is confirmed; its reservation is sold. True when committed (now or by an earlier call), false when it was released; NOT_FOUND when the order reserved nothing.',
-  })
-  commitStock(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: ProductContext): Promise<boolean> {
-    return ctx.stock.commit(ctx.caller, orderId);
-  }
-
-  @Directive('@inaccessible')
-  @Mutation(() => Boolean, { description: 'Internal (SERVICE): the order is off; its held units go back on sale.' })
-  releaseStock(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: ProductContext): Promise<boolean> {
-    return ctx.stock.release(ctx.caller, orderId);
-  }
 }

@@ -4,6 +4,8 @@ import type { ProductCache, ProductRecord } from '../product/product.cache.js';
 import { Product } from '../product/product.entity.js';
 import type { ReservationStatus } from './stock-reservation.entity.js';
 
+export type CommitOutcome = 'committed' | 'released' | 'not_reserved';
+
 export interface StockLine {
   productId: string;
   quantity: number;
@@ -116,32 +118,39 @@ export class StockService {
   }
 
   /**
-   * The order is confirmed: the held units are sold. True once the reservation is committed, by this call or
-   * an earlier one (a retry); false if it was released, since its units went back on sale. NOT_FOUND if the
-   * order reserved nothing.
+   * Inside the caller's transaction (the order.paid handler's): the held units are sold. `committed` once the
+   * reservation is committed, by this call or an earlier one; `released` if its units went back on sale first;
+   * `not_reserved` if the order reserved nothing. Stock itself does not change: it was taken at reservation.
    */
-  async commit(caller: Caller | null, orderId: string): Promise<boolean> {
-    requireService(caller);
-    checkOrderId(orderId);
+  async commit(orderId: string): Promise<CommitOutcome> {
     const rows: unknown[] = await this.em.execute(
       `update stock_reservations set status = 'committed', updated_at = now() where order_id = ? and status = 'held' returning product_id`,
       [orderId],
     );
-    if (rows.length > 0) return true;
+    if (rows.length > 0) return 'committed';
     // Nothing was held: find out why. A reservation changes status in one statement for all its lines.
     const statuses: Array<{ status: ReservationStatus }> = await this.em.execute(
       'select distinct status from stock_reservations where order_id = ?',
       [orderId],
     );
-    if (statuses.length === 0) throw new AppError('NOT_FOUND', `No stock is reserved for order ${orderId}`, { orderId });
-    return statuses.every((r) => r.status === 'committed');
+    if (statuses.length === 0) return 'not_reserved';
+    return statuses.every((r) => r.status === 'committed') ? 'committed' : 'released';
   }
 
-  /** The order failed, was cancelled or expired: held units go back on sale. Idempotent. */
-  async release(caller: Caller | null, orderId: string): Promise<boolean> {
-    requireService(caller);
-    checkOrderId(orderId);
-    return (await this.releaseWhere('order_id = ?', [orderId])) > 0;
+  /**
+   * Inside the caller's transaction: the order's units in the given states go back on sale (held ones for a
+   * failed, expired or abandoned order; committed ones too when a paid order was cancelled). Idempotent. Returns
+   * the products whose stock changed; put them in the cache once the transaction has committed.
+   */
+  async giveBack(orderId: string, statuses: readonly ReservationStatus[]): Promise<ProductRecord[]> {
+    return (await this.returnUnits(this.em, `order_id = ? and status in (${statuses.map(() => '?').join(', ')})`, [orderId, ...statuses])).map(
+      toRecord,
+    );
+  }
+
+  /** After the commit of `commit`/`giveBack`'s transaction: readers see the new stock at once. */
+  async refreshCache(records: ProductRecord[]): Promise<void> {
+    await this.cache.put(records);
   }
 
   /** Releases reservations held past their expiry (orders never stored, or never paid). Returns units released. */
@@ -150,28 +159,27 @@ export class StockService {
     const due: unknown[] = await this.em.execute(
       `${BACKGROUND_SQL} select 1 from stock_reservations where status = 'held' and expires_at < now() limit 1`,
     );
-    return due.length ? this.releaseWhere('expires_at < now()', []) : 0;
-  }
-
-  private async releaseWhere(condition: string, params: unknown[]): Promise<number> {
-    const changed = await this.em.transactional(async (em) => {
-      const released: Array<{ product_id: string; quantity: number }> = await em.execute(
-        `update stock_reservations set status = 'released', updated_at = now()
-         where status = 'held' and ${condition} returning product_id, quantity`,
-        params,
-      );
-      const rows: ProductRow[] = [];
-      for (const line of [...released].sort((a, b) => a.product_id.localeCompare(b.product_id))) {
-        const [row] = await em.execute<ProductRow[]>(
-          'update products set stock = stock + ?, version = version + 1, updated_at = now() where id = ? returning *',
-          [line.quantity, line.product_id],
-        );
-        if (row) rows.push(row);
-      }
-      return rows;
-    });
+    if (due.length === 0) return 0;
+    const changed = await this.em.transactional((em) => this.returnUnits(em, "status = 'held' and expires_at < now()", []));
     await this.cache.put(changed.map(toRecord));
     return changed.length;
+  }
+
+  /** Marks the matching reservation lines released and adds their units back, in product-id order (no deadlocks). */
+  private async returnUnits(em: SqlEntityManager, condition: string, params: unknown[]): Promise<ProductRow[]> {
+    const released: Array<{ product_id: string; quantity: number }> = await em.execute(
+      `update stock_reservations set status = 'released', updated_at = now() where ${condition} returning product_id, quantity`,
+      params,
+    );
+    const rows: ProductRow[] = [];
+    for (const line of [...released].sort((a, b) => a.product_id.localeCompare(b.product_id))) {
+      const [row] = await em.execute<ProductRow[]>(
+        'update products set stock = stock + ?, version = version + 1, updated_at = now() where id = ? returning *',
+        [line.quantity, line.product_id],
+      );
+      if (row) rows.push(row);
+    }
+    return rows;
   }
 }
 
