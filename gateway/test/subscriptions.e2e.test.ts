@@ -167,6 +167,21 @@ describe('orderStatusChanged through the gateway (graphql-ws)', () => {
     const proxy = await startTcpProxy(6379);
     try {
       const second = await system.startGateway({ REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+      // Connected: each change reaches both gateways through Redis (their re-read backstop is a minute away).
+      const live = await pendingOrder(eve);
+      let subscribed = 0;
+      const watchers = [system.url, second.url].map((url) =>
+        collect(socketClient(eve.accessToken, url).OrderStatusChanged({ orderId: live.order.id }), (_m, index) => {
+          if (index === 0 && ++subscribed === 2) gate.open();
+        }),
+      );
+      for (const messages of await Promise.all(watchers)) {
+        assert.deepEqual(
+          messages.map((m) => m.orderStatusChanged.status),
+          ['PENDING', 'PAID', 'CONFIRMED'],
+        );
+      }
+
       const { order } = await pendingOrder(eve);
       const statuses = { first: [] as string[], second: [] as string[] };
       const onFirst = collect(socketClient(eve.accessToken).OrderStatusChanged({ orderId: order.id }), (m) =>
