@@ -99,7 +99,7 @@ describe('rate limits at the gateway (Redis, shared by replicas)', () => {
     }
     const refused = await post(gateway.url, LOGIN, { email: user.email, password: user.password }, { ip });
     const seconds = assertRateLimited(refused);
-    // Waiting out the window is the behaviour under test.
+    // A sleep on purpose: the window running out is the behaviour under test, and only the clock announces it.
     await sleep(seconds * 1000);
     const reply = await post(gateway.url, LOGIN, { email: user.email, password: user.password }, { ip });
     assert.equal(reply.status, 200, JSON.stringify(reply.body));

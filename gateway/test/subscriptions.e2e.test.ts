@@ -88,9 +88,10 @@ describe('orderStatusChanged through the gateway (graphql-ws)', () => {
   it('the typed SDK operation: tok_chargeDeclined streams to PAYMENT_FAILED; a late subscriber gets the current state then the rest', async () => {
     const bob = await system.signUp('Bob');
     const { order } = await pendingOrder(bob, 'tok_chargeDeclined');
-    const early = collect(socketClient(bob.accessToken).OrderStatusChanged({ orderId: order.id }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    gate.open();
+    // The payment is released only once the subscriber has the current state: it cannot miss PENDING.
+    const early = collect(socketClient(bob.accessToken).OrderStatusChanged({ orderId: order.id }), (_m, index) => {
+      if (index === 0) gate.open();
+    });
     const statuses = (await early).map((m) => m.orderStatusChanged.status);
     assert.deepEqual(statuses, ['PENDING', 'PAYMENT_FAILED']);
     // Subscribing to an order already final: its state, then completion.
@@ -123,10 +124,13 @@ describe('orderStatusChanged through the gateway (graphql-ws)', () => {
     assert.equal((await refusal(socketClient('not-a-token'))).code, 'UNAUTHENTICATED');
     // An admin may watch it.
     const { login } = await system.client().Login({ email: 'admin@example.com', password: 'admin-password-123' });
-    const watching = collect(socketClient(login.accessToken).OrderStatusChanged({ orderId: order.id }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    gate.open();
-    assert.equal((await watching).at(-1)!.orderStatusChanged.status, 'CONFIRMED');
+    const watching = collect(socketClient(login.accessToken).OrderStatusChanged({ orderId: order.id }), (_m, index) => {
+      if (index === 0) gate.open();
+    });
+    assert.deepEqual(
+      (await watching).map((m) => m.orderStatusChanged.status),
+      ['PENDING', 'PAID', 'CONFIRMED'],
+    );
   });
 
   it('subscribers of one order share each read: one federated read per change, not one per subscriber', async () => {
@@ -134,11 +138,16 @@ describe('orderStatusChanged through the gateway (graphql-ws)', () => {
     const { order } = await pendingOrder(dee);
     const subscribers = 10;
     const reads = countRequests(system.services.order.server);
+    let current = 0;
     const streams = Array.from({ length: subscribers }, () =>
-      collect(socketClient(dee.accessToken).OrderStatusChanged({ orderId: order.id })),
+      collect(socketClient(dee.accessToken).OrderStatusChanged({ orderId: order.id }), (_m, index) => {
+        if (index === 0) current += 1;
+      }),
     );
-    await waitFor(() => system.services.gateway.hub.stats.groups === 1, 'one group for all subscribers');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every subscriber has the current state, so every one is in a group before anything changes.
+    await waitFor(() => current === subscribers, `all ${subscribers} subscribers to receive the current state`);
+    assert.equal(system.services.gateway.hub.stats.groups, 1, 'one group for all subscribers');
+    assert.equal(reads.count, 1, 'the current state was read once for all subscribers');
     gate.open();
     const results = await Promise.all(streams);
     reads.stop();
@@ -158,23 +167,39 @@ describe('orderStatusChanged through the gateway (graphql-ws)', () => {
     const proxy = await startTcpProxy(6379);
     try {
       const second = await system.startGateway({ REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
-      const { order } = await pendingOrder(eve);
-      let cut = false;
-      const onFirst = collect(socketClient(eve.accessToken).OrderStatusChanged({ orderId: order.id }));
-      const onSecond = collect(socketClient(eve.accessToken, second.url).OrderStatusChanged({ orderId: order.id }), (_m, index) => {
-        if (index === 0) {
-          // The second gateway loses Redis right after the first message; the changes are published meanwhile.
-          proxy.cut();
-          cut = true;
-        }
-      });
-      await waitFor(() => cut && system.services.gateway.hub.stats.groups >= 1, 'both subscribed and the cut made');
-      gate.open();
-      await waitFor(
-        async () => (await eve.client.Order({ id: order.id })).order!.status === 'CONFIRMED',
-        'the order to be confirmed while Redis is cut',
+      // Connected: each change reaches both gateways through Redis (their re-read backstop is a minute away).
+      const live = await pendingOrder(eve);
+      let subscribed = 0;
+      const watchers = [system.url, second.url].map((url) =>
+        collect(socketClient(eve.accessToken, url).OrderStatusChanged({ orderId: live.order.id }), (_m, index) => {
+          if (index === 0 && ++subscribed === 2) gate.open();
+        }),
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const messages of await Promise.all(watchers)) {
+        assert.deepEqual(
+          messages.map((m) => m.orderStatusChanged.status),
+          ['PENDING', 'PAID', 'CONFIRMED'],
+        );
+      }
+
+      const { order } = await pendingOrder(eve);
+      const statuses = { first: [] as string[], second: [] as string[] };
+      const onFirst = collect(socketClient(eve.accessToken).OrderStatusChanged({ orderId: order.id }), (m) =>
+        statuses.first.push(m.orderStatusChanged.status),
+      );
+      const onSecond = collect(socketClient(eve.accessToken, second.url).OrderStatusChanged({ orderId: order.id }), (m, index) => {
+        statuses.second.push(m.orderStatusChanged.status);
+        // The second gateway loses Redis right after the first message; the changes are published meanwhile.
+        if (index === 0) proxy.cut();
+      });
+      await waitFor(
+        () => statuses.first.length === 1 && statuses.second.length === 1,
+        'both subscribers to receive the current state (and the cut made)',
+      );
+      gate.open();
+      // The first gateway hears every change through Redis, so by then all of them have been published.
+      await waitFor(() => statuses.first.at(-1) === 'CONFIRMED', 'the first gateway to deliver CONFIRMED');
+      assert.deepEqual(statuses.second, ['PENDING'], 'the second gateway, cut off from Redis, heard of no change');
       proxy.restore();
       const [first, secondMessages] = await Promise.all([onFirst, onSecond]);
       for (const messages of [first, secondMessages]) {

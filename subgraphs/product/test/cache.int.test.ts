@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { removeExchange } from '@shop/messaging/testing';
+import { outboxDrained, removeExchange } from '@shop/messaging/testing';
 import { countStatements, dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
-import { OutboxMessage } from '@shop/messaging';
 import { Product } from '../src/modules/product/product.entity.js';
 import { ProductCache } from '../src/modules/product/product.cache.js';
 import { createLogger } from '@shop/kit';
@@ -83,9 +82,7 @@ describe('product read cache (real Redis and Postgres)', () => {
     );
     assert.equal(updated.errors, undefined, JSON.stringify(updated.errors));
     // The update wrote product.price_changed; let the relay publish it so only the read is counted below.
-    const deadline = Date.now() + 5000;
-    while ((await service.orm.em.fork().count(OutboxMessage, { publishedAt: null })) > 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await outboxDrained(service.orm);
     const statements = countStatements(service.orm);
     const body = await resolve();
     statements.stop();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
-import { TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl, testTokens, waitFor } from '@shop/kit/testing';
-import { tapExchange } from '@shop/messaging/testing';
+import { TEST_ENV, dropDatabases, internalHeaders, testDatabaseUrl, testTokens } from '@shop/kit/testing';
+import { outboxDrained, tapExchange } from '@shop/messaging/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
 
@@ -41,8 +41,10 @@ describe('product.price_changed (real RabbitMQ, through the outbox)', () => {
     const product = await service.orm.em.fork().findOneOrFail(Product, { sku: 'HOME-KETL-002' });
     assert.equal((await update(product.id, { name: 'Renamed Kettle', stock: 5 })).errors, undefined);
     assert.equal((await update(product.id, { priceCents: product.priceCents + 100 })).errors, undefined);
-    await waitFor(() => tap.events.length > 0, 'the event', 10_000);
-    await new Promise((r) => setTimeout(r, 500));
+    // Both updates have returned, so whatever they wrote is in the outbox: once it is all published (confirmed)
+    // and the tap has caught up, nothing more can come.
+    await outboxDrained(service.orm);
+    await tap.flush();
     assert.equal(tap.events.length, 1);
     assert.equal(tap.events[0]?.type, 'product.price_changed');
     assert.equal(tap.events[0]?.correlationId, 'corr-price');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { Broker, type EventData, type ParsedEvent } from '@shop/messaging';
-import { publishEvent, removeExchange, tapEvents, watchOutcomes } from '@shop/messaging/testing';
+import { publishEvent, recordOutcomes, removeExchange, tapEvents } from '@shop/messaging/testing';
 import { dropDatabases, postGraphQL, TEST_ENV, testDatabaseUrl, testTokens, waitFor } from '@shop/kit/testing';
 import { loadProductEnv, startProductService } from '../src/index.js';
 import { Product } from '../src/modules/product/product.entity.js';
@@ -28,12 +28,12 @@ describe('stock reservations (real Postgres, under concurrency) and what order e
   let customerToken: string;
   let broker: Broker;
   let tap: Awaited<ReturnType<typeof tapEvents>>;
-  let outcomes: ReturnType<typeof watchOutcomes>;
+  let outcomes: ReturnType<typeof recordOutcomes>;
 
   before(async () => {
     const env = loadProductEnv({ ...TEST_ENV, PRODUCT_PORT: '0', PRODUCT_DATABASE_URL: databaseUrl, RESERVATION_SWEEP_INTERVAL_MS: '100' });
     service = await startProductService(env, { prepare: true });
-    outcomes = watchOutcomes(service.consumer);
+    outcomes = recordOutcomes(service.consumer);
     broker = new Broker({ url: RABBITMQ_URL, exchange: TEST_ENV.EVENTS_EXCHANGE, log: createLogger('stock-test', 'silent') });
     tap = await tapEvents(broker);
     customerToken = await testTokens.user({ userId: randomUUID(), role: 'CUSTOMER' });
@@ -69,7 +69,8 @@ describe('stock reservations (real Postgres, under concurrency) and what order e
   /** Publishes an order event as the order service would and resolves once the product consumer has applied it. */
   const tell = async <T extends 'order.paid' | 'order.cancelled' | 'checkout.abandoned'>(type: T, data: EventData<T>) => {
     const id = await publishEvent(broker, type, data);
-    await outcomes.until(id);
+    await outcomes.settled(id, 1);
+    assert.deepEqual(outcomes.final(id), ['applied']);
   };
   const paid = (orderId: string) => tell('order.paid', { orderId, userId: randomUUID() });
   const cancelled = (orderId: string) => tell('order.cancelled', { orderId, userId: randomUUID(), reason: 'customer' });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
 import { Broker, deleteTopology, queueNames, type EventData, type EventType } from '@shop/messaging';
-import { removeExchange } from '@shop/messaging/testing';
+import { recordOutcomes, removeExchange } from '@shop/messaging/testing';
 import { loadNotificationEnv, startNotificationWorker, type OutgoingMail } from '../src/index.js';
 import { Mail } from '../src/modules/mail/mail.entity.js';
 
@@ -20,6 +20,7 @@ describe('notification worker (real RabbitMQ and Postgres)', () => {
   let worker: Awaited<ReturnType<typeof startNotificationWorker>>;
   let fileWorker: Awaited<ReturnType<typeof startNotificationWorker>> | undefined;
   let broker: Broker;
+  let deliveries: ReturnType<typeof recordOutcomes>;
 
   const publish = async <T extends EventType>(type: T, data: EventData<T>, id: string = randomUUID()) => {
     const envelope = { id, type, occurredAt: new Date().toISOString(), correlationId: `corr-${id.slice(0, 8)}`, data };
@@ -46,6 +47,7 @@ describe('notification worker (real RabbitMQ and Postgres)', () => {
       }),
       { transport: { send: async (mail) => void sent.push(mail) } },
     );
+    deliveries = recordOutcomes(worker.consumer);
   });
   after(async () => {
     await fileWorker?.close();
@@ -64,8 +66,13 @@ describe('notification worker (real RabbitMQ and Postgres)', () => {
     const userId = randomUUID();
     const id = randomUUID();
     for (let i = 0; i < 3; i += 1) await publish('user.registered', { userId, email: 'ada@example.com', name: 'Ada' }, id);
-    await waitFor(() => sent.some((m) => m.to === 'ada@example.com'), 'welcome mail');
-    await new Promise((r) => setTimeout(r, 500));
+    // Idle: every delivery settled, and the sender done with every mail they queued (it sends only pending ones).
+    await deliveries.settled(id, 3);
+    assert.deepEqual(deliveries.final(id).sort(), ['applied', 'duplicate', 'duplicate']);
+    await waitFor(async () => {
+      const mails = await worker.orm.em.fork().find(Mail, { eventId: id });
+      return mails.length > 0 && mails.every((mail) => mail.status === 'sent');
+    }, 'the welcome mail to be sent');
     const welcomes = sent.filter((m) => m.to === 'ada@example.com' && m.kind === 'welcome');
     assert.equal(welcomes.length, 1);
     assert.match(welcomes[0]!.text, /Hi Ada/);
@@ -75,16 +82,19 @@ describe('notification worker (real RabbitMQ and Postgres)', () => {
   it('sends a receipt on order.confirmed and a notice on order.cancelled, even when the order event arrives first', async () => {
     const userId = randomUUID();
     const orderId = randomUUID();
-    // The receipt's event comes before the user's: the consumer retries until the recipient is known.
-    await publish('order.confirmed', {
+    // The receipt's event is handled before the user's: the consumer retries until the recipient is known.
+    const confirmedId = await publish('order.confirmed', {
       orderId,
       userId,
       totalCents: 5997,
       currency: 'USD',
       items: [{ productId: randomUUID(), name: 'Linen Lamp', quantity: 3, unitPriceCents: 1999 }],
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => deliveries.of(confirmedId).length > 0, 'order.confirmed to be handled');
+    assert.equal(deliveries.of(confirmedId)[0], 'retry', 'no recipient yet: the receipt must wait');
     await publish('user.registered', { userId, email: 'grace@example.com', name: 'Grace' });
+    await deliveries.settled(confirmedId, 1);
+    assert.deepEqual(deliveries.final(confirmedId), ['applied']);
     await waitFor(() => sent.some((m) => m.to === 'grace@example.com' && m.kind === 'receipt'), 'receipt');
     const receipt = sent.find((m) => m.to === 'grace@example.com' && m.kind === 'receipt')!;
     assert.match(receipt.text, /3 × Linen Lamp @ \$19\.99 = \$59\.97/);

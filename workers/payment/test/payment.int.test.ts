@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createLogger, SealedBox } from '@shop/kit';
 import { TEST_ENV, dropDatabases, testDatabaseUrl, waitFor } from '@shop/kit/testing';
 import { Broker, deleteTopology, queueNames, type EventData, type EventType } from '@shop/messaging';
-import { removeExchange, tapEvents } from '@shop/messaging/testing';
+import { outboxDrained, recordOutcomes, removeExchange, tapEvents } from '@shop/messaging/testing';
 import { loadPaymentEnv, SimulatedPaymentProvider, startPaymentWorker, type ChargeRequest } from '../src/index.js';
 import { Payment, SimulatedCharge, SimulatedRefund } from '../src/modules/payment/payment.entity.js';
 
@@ -67,6 +67,16 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
   const refundsFor = (orderId: string) => tap.events.filter((e) => e.type === 'payment.refunded' && e.data.orderId === orderId);
   /** Event ids the worker has applied (committed with the inbox row). */
   const applied = new Set<string>();
+  let deliveries: ReturnType<typeof recordOutcomes>;
+  /**
+   * Waits until the worker is idle for these deliveries (event id -> how many times it was published): each one
+   * settled, what they wrote to the outbox published, and the tap caught up. Only then can a count of events be final.
+   */
+  const idleAfter = async (published: Record<string, number>) => {
+    for (const [id, times] of Object.entries(published)) await deliveries.settled(id, times);
+    await outboxDrained(worker.orm);
+    await tap.flush();
+  };
 
   before(async () => {
     broker = new Broker({
@@ -100,6 +110,7 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     worker.consumer.onOutcome((outcome, event) => {
       if (outcome === 'applied' && event.id) applied.add(event.id);
     });
+    deliveries = recordOutcomes(worker.consumer);
   });
   after(async () => {
     await worker?.close();
@@ -161,9 +172,10 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     const eventId = await publish(order);
     await publish(order, eventId);
     await publish(order, eventId);
-    await publish(order); // the same order under another event id
-    await waitFor(() => outcomesFor(order.orderId).length >= 1, 'payment event');
-    await new Promise((r) => setTimeout(r, 700));
+    const reannounced = await publish(order); // the same order under another event id
+    await idleAfter({ [eventId]: 3, [reannounced]: 1 });
+    assert.deepEqual(deliveries.final(eventId).sort(), ['applied', 'duplicate', 'duplicate']);
+    assert.deepEqual(deliveries.final(reannounced), ['applied']);
     assert.equal(outcomesFor(order.orderId).length, 1);
     const em = worker.orm.em.fork();
     assert.equal(await em.count(Payment, { orderId: order.orderId }), 1);
@@ -205,9 +217,10 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     const cancellation = cancelled(order);
     const eventId = await publishEvent('order.cancelled', cancellation);
     await publishEvent('order.cancelled', cancellation, eventId);
-    await publishEvent('order.cancelled', cancellation); // the same cancellation under another event id
-    await waitFor(() => refundsFor(order.orderId).length >= 1, 'refund event');
-    await new Promise((r) => setTimeout(r, 700));
+    const reannounced = await publishEvent('order.cancelled', cancellation); // the same cancellation under another event id
+    await idleAfter({ [eventId]: 2, [reannounced]: 1 });
+    assert.deepEqual(deliveries.final(eventId).sort(), ['applied', 'duplicate']);
+    assert.deepEqual(deliveries.final(reannounced), ['applied']);
     assert.equal(refundsFor(order.orderId).length, 1);
     const em = worker.orm.em.fork();
     const payment = await em.findOneOrFail(Payment, { orderId: order.orderId });

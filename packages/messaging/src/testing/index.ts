@@ -1,27 +1,105 @@
 import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ConfirmChannel } from 'amqplib';
 import { pino, type Logger } from 'pino';
+import { waitFor } from '@shop/kit/testing';
 import { CONSUMED_EVENTS, queueNames } from '../topology.js';
 import { Broker } from '../broker.js';
+import type { Outcome, OutcomeDetail, RunningConsumer } from '../consumer.js';
 import { parseEvent, type EventData, type EventType, type ParsedEvent } from '../contracts.js';
-import type { Outcome, RunningConsumer } from '../consumer.js';
 import { deleteTopology } from '../dead-letters.js';
+import { OutboxMessage } from '../entities.js';
 
 const silentLogger = pino({ level: 'silent' });
 
+// A tap's own marker (see `flush`); taps ignore each other's, consumers never see one (no queue binds its key).
+const TAP_MARKER = 'test.tap-marker';
+
 /** Collects every event that crosses the exchange (an exclusive, auto-deleted queue). */
-export async function tapEvents(broker: Broker): Promise<{ events: ParsedEvent[]; close(): Promise<void> }> {
+export async function tapEvents(
+  broker: Broker,
+): Promise<{ events: ParsedEvent[]; flush(timeoutMs?: number): Promise<void>; close(): Promise<void> }> {
   const events: ParsedEvent[] = [];
+  const markers = new Map<string, () => void>();
   const channel = broker.connection.createChannel({
     setup: async (raw: ConfirmChannel) => {
       await raw.assertExchange(broker.exchange, 'topic', { durable: true });
       const { queue } = await raw.assertQueue('', { exclusive: true, autoDelete: true });
       await raw.bindQueue(queue, broker.exchange, '#');
-      await raw.consume(queue, (message) => message && events.push(parseEvent(message.content)), { noAck: true });
+      await raw.consume(
+        queue,
+        (message) => {
+          if (!message) return;
+          if (message.properties.type === TAP_MARKER) markers.get(String(message.properties.messageId))?.();
+          else events.push(parseEvent(message.content));
+        },
+        { noAck: true },
+      );
     },
   });
   await channel.waitForConnect();
-  return { events, close: () => channel.close() };
+  return {
+    events,
+    /**
+     * Resolves once the tap has collected every event the broker had accepted before the call: a marker published
+     * now queues behind them, and one queue delivers in order. An event confirmed to its publisher (an outbox row
+     * marked published) is among them; one still on its way is not, so first wait for the publisher to be idle.
+     */
+    async flush(timeoutMs = 10_000) {
+      const id = randomUUID();
+      let timer: NodeJS.Timeout | undefined;
+      const arrived = new Promise<void>((resolve, reject) => {
+        markers.set(id, resolve);
+        timer = setTimeout(() => reject(new Error('timed out waiting for the tap to collect what was published')), timeoutMs);
+      });
+      try {
+        await channel.publish(broker.exchange, TAP_MARKER, Buffer.from('{}'), { messageId: id, type: TAP_MARKER });
+        await arrived;
+      } finally {
+        clearTimeout(timer);
+        markers.delete(id);
+      }
+    },
+    close: () => channel.close(),
+  };
+}
+
+/**
+ * Waits until the outbox behind `orm` has no unsent row: the relay has published everything written so far, each
+ * with the broker's confirm. A row the broker keeps refusing never counts as sent, so this times out instead.
+ */
+export async function outboxDrained(orm: MikroORM, timeoutMs = 10_000): Promise<void> {
+  await waitFor(
+    async () => (await orm.em.fork().count(OutboxMessage, { publishedAt: null })) === 0,
+    'the outbox relay to publish every row',
+    timeoutMs,
+  );
+}
+
+export interface RecordedOutcome {
+  outcome: Outcome;
+  id?: string;
+  type?: string;
+  detail: OutcomeDetail;
+}
+
+/** Records every delivery outcome of a consumer, so a test waits for what the consumer did instead of for time. */
+export function recordOutcomes(consumer: Pick<RunningConsumer, 'onOutcome'>) {
+  const all: RecordedOutcome[] = [];
+  consumer.onOutcome((outcome, event, detail) => void all.push({ outcome, id: event.id, type: event.type, detail }));
+  const of = (id: string) => all.filter((o) => o.id === id).map((o) => o.outcome);
+  // A retried delivery comes back; the others are final.
+  const final = (id: string) => of(id).filter((o) => o !== 'retry');
+  return {
+    all,
+    /** The outcomes of event `id`'s deliveries, in the order they were settled. */
+    of,
+    /** The final outcomes (applied, duplicate, dead) of event `id`'s deliveries. */
+    final,
+    /** Waits until `deliveries` deliveries of event `id` have a final outcome: none of them is still in flight. */
+    settled: (id: string, deliveries: number, timeoutMs?: number) =>
+      waitFor(() => final(id).length >= deliveries, `${deliveries} final outcome(s) for event ${id}`, timeoutMs),
+  };
 }
 
 /** A broker connection plus a tap on `exchange`, and one `close()` that also deletes the exchange (tests). */
@@ -31,6 +109,7 @@ export async function tapExchange(url: string, exchange: string, log: Logger) {
   return {
     broker,
     events: tap.events,
+    flush: tap.flush,
     async close() {
       await tap.close();
       await removeExchange(url, exchange);
@@ -69,36 +148,4 @@ export async function publishEvent<T extends EventType>(
   const envelope = { id, type, occurredAt: new Date().toISOString(), correlationId: options.correlationId ?? `test-${id.slice(0, 8)}`, data };
   await broker.publisher().publish(broker.exchange, type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: id });
   return id;
-}
-
-/** Every outcome a consumer reports, by event id, and a wait for one (the consumer is then idle for that event). */
-export function watchOutcomes(consumer: RunningConsumer) {
-  const seen = new Map<string, Outcome[]>();
-  const waiters = new Set<() => void>();
-  consumer.onOutcome((outcome, event) => {
-    if (!event.id) return;
-    seen.set(event.id, [...(seen.get(event.id) ?? []), outcome]);
-    waiters.forEach((wake) => wake());
-  });
-  return {
-    seen,
-    /** Resolves once `eventId` has had `outcome` (applied, by default) `times` times; rejects after `timeoutMs`. */
-    until(eventId: string, outcome: Outcome = 'applied', { times = 1, timeoutMs = 10_000 } = {}): Promise<void> {
-      const done = () => (seen.get(eventId) ?? []).filter((o) => o === outcome).length >= times;
-      if (done()) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`event ${eventId}: no ${outcome} x${times} within ${timeoutMs} ms (saw ${seen.get(eventId)?.join(', ') ?? 'nothing'})`));
-        }, timeoutMs);
-        const check = () => {
-          if (!done()) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        waiters.add(check);
-      });
-    },
-  };
 }
