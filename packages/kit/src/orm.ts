@@ -34,9 +34,35 @@ export function ormOptions(setup: OrmSetup): Options {
   };
 }
 
-/** Connects (creating the database if it is missing). */
-export async function createOrm(setup: OrmSetup): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(setup));
+/** Errors that mean "the database is not reachable yet", as opposed to a wrong URL, password or schema. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P03']);
+
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && UNREACHABLE.has(code)) return true;
+    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message)) return true;
+  }
+  return false;
+}
+
+/**
+ * Connects (creating the database if it is missing). A database that is not reachable yet (starting, or in an
+ * outage while this process restarts) is waited for, with capped backoff, for up to `waitMs` (default 5 minutes),
+ * so a restarted worker resumes by itself instead of exiting; any other error fails at once.
+ */
+export async function createOrm(setup: OrmSetup & { waitMs?: number }): Promise<MikroORM> {
+  const deadline = Date.now() + (setup.waitMs ?? 5 * 60_000);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await MikroORM.init(ormOptions(setup));
+    } catch (error) {
+      if (!isDatabaseUnreachable(error) || Date.now() >= deadline) throw error;
+      const delayMs = Math.min(10_000, 250 * 2 ** Math.min(attempt - 1, 6));
+      setup.logger?.warn({ err: error, attempt, delayMs }, 'database not reachable yet; waiting');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 // Any fixed number works; it only has to be the same for every replica of a service.

@@ -76,8 +76,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   const net = await import('node:net');
   const sockets = new Set<import('node:net').Socket>();
   let open = true;
+  let refused = 0;
   const server = net.createServer((client) => {
     if (!open) {
+      refused += 1;
       client.destroy();
       return;
     }
@@ -97,6 +99,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   const port = (server.address() as import('node:net').AddressInfo).port;
   return {
     port,
+    /** Connections refused while cut: proof that someone tried. */
+    get refused() {
+      return refused;
+    },
     cut() {
       open = false;
       for (const socket of sockets) socket.destroy();

@@ -145,7 +145,13 @@ export async function publishEvent<T extends EventType>(
   options: { id?: string; correlationId?: string } = {},
 ): Promise<string> {
   const id = options.id ?? randomUUID();
-  const envelope = { id, type, occurredAt: new Date().toISOString(), correlationId: options.correlationId ?? `test-${id.slice(0, 8)}`, data };
+  const envelope = {
+    id,
+    type,
+    occurredAt: new Date().toISOString(),
+    correlationId: options.correlationId ?? `test-${id.slice(0, 8)}`,
+    data,
+  };
   await broker.publisher().publish(broker.exchange, type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: id });
   return id;
 }

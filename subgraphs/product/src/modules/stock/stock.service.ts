@@ -143,9 +143,9 @@ export class StockService {
    * the products whose stock changed; put them in the cache once the transaction has committed.
    */
   async giveBack(orderId: string, statuses: readonly ReservationStatus[]): Promise<ProductRecord[]> {
-    return (await this.returnUnits(this.em, `order_id = ? and status in (${statuses.map(() => '?').join(', ')})`, [orderId, ...statuses])).map(
-      toRecord,
-    );
+    return (
+      await this.returnUnits(this.em, `order_id = ? and status in (${statuses.map(() => '?').join(', ')})`, [orderId, ...statuses])
+    ).map(toRecord);
   }
 
   /** After the commit of `commit`/`giveBack`'s transaction: readers see the new stock at once. */

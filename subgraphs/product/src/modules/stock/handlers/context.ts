@@ -11,7 +11,8 @@ export interface HandlerContext {
 }
 
 /** The stock ledger on the inbox transaction's EntityManager: its changes commit with the inbox row. */
-export const stockIn = (context: HandlerContext, em: SqlEntityManager) => new StockService(em, context.cache, context.reservationTtlSeconds);
+export const stockIn = (context: HandlerContext, em: SqlEntityManager) =>
+  new StockService(em, context.cache, context.reservationTtlSeconds);
 
 /** After the commit: the cache shows the new stock and the relay publishes the reply. */
 export const afterCommit =
