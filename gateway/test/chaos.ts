@@ -246,7 +246,13 @@ async function main() {
     notification: testDatabaseUrl('notification'),
   };
   const exchange = `chaos.${runId}`;
-  const queues = { order: `${exchange}.order`, payment: `${exchange}.payment`, notification: `${exchange}.notification` };
+  const queues = {
+    order: `${exchange}.order`,
+    product: `${exchange}.product`,
+    cart: `${exchange}.cart`,
+    payment: `${exchange}.payment`,
+    notification: `${exchange}.notification`,
+  };
   const proxies: Record<string, Proxy> = {};
   let supervisor: Supervisor | null = null;
   const clients: ShopClient[] = [];
@@ -273,7 +279,7 @@ async function main() {
     // One proxy per service per dependency, so a fault can hit one service's database alone.
     const proxied = (target: { host: string; port: number }) => startTcpProxy(target.port, target.host);
     for (const name of Object.keys(databases)) proxies[`${name}.pg`] = await proxied(POSTGRES);
-    for (const name of ['user', 'product', 'order', 'payment', 'notification']) proxies[`${name}.amqp`] = await proxied(RABBITMQ);
+    for (const name of ['user', 'product', 'cart', 'order', 'payment', 'notification']) proxies[`${name}.amqp`] = await proxied(RABBITMQ);
     for (const name of ['gateway', 'product', 'order']) proxies[`${name}.redis`] = await proxied(REDIS);
     const viaProxy = (url: string, proxy: string) => {
       const parsed = new URL(url);
@@ -300,6 +306,8 @@ async function main() {
       LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
       EVENTS_EXCHANGE: exchange,
       ORDER_QUEUE: queues.order,
+      PRODUCT_QUEUE: queues.product,
+      CART_QUEUE: queues.cart,
       PAYMENT_QUEUE: queues.payment,
       NOTIFICATION_QUEUE: queues.notification,
       REDIS_KEY_PREFIX: `chaos:${runId}:`,
@@ -328,7 +336,13 @@ async function main() {
         RABBITMQ_URL: amqpUrl('product'),
         REDIS_URL: redisUrl('product'),
       },
-      cart: { ...common, CART_PORT: String(ports.cart), CART_DATABASE_URL: pgUrl('cart'), PRODUCT_URL: subgraph('product') },
+      cart: {
+        ...common,
+        CART_PORT: String(ports.cart),
+        CART_DATABASE_URL: pgUrl('cart'),
+        RABBITMQ_URL: amqpUrl('cart'),
+        PRODUCT_URL: subgraph('product'),
+      },
       order: {
         ...common,
         ORDER_PORT: String(ports.order),
@@ -732,10 +746,11 @@ async function main() {
     ];
 
     const width = Math.max(...checks.map((c) => c.check.length), ...info.map(([k]) => k.length)) + 2;
-    console.log('\n' + 'check'.padEnd(width) + 'result'.padEnd(40) + 'ok');
-    console.log('-'.repeat(width + 44));
-    for (const c of checks) console.log(c.check.padEnd(width) + c.value.padEnd(40) + (c.ok ? 'PASS' : 'FAIL'));
-    console.log('-'.repeat(width + 44));
+    const valueWidth = Math.max(40, ...checks.map((c) => c.value.length + 2));
+    console.log('\n' + 'check'.padEnd(width) + 'result'.padEnd(valueWidth) + 'ok');
+    console.log('-'.repeat(width + valueWidth + 4));
+    for (const c of checks) console.log(c.check.padEnd(width) + c.value.padEnd(valueWidth) + (c.ok ? 'PASS' : 'FAIL'));
+    console.log('-'.repeat(width + valueWidth + 4));
     for (const [k, v] of info) console.log(k.padEnd(width) + v);
     for (const c of checks.filter((c) => !c.ok && c.details?.length)) {
       console.log(`\n${c.check} (first ${Math.min(10, c.details!.length)} of ${c.details!.length}):`);
