@@ -212,4 +212,42 @@ describe('orderStatusChanged through the gateway (graphql-ws)', () => {
       await proxy.close();
     }
   });
+
+  it('keeps a subscription open while the order subgraph is unreachable, and delivers the rest once it is back', async () => {
+    const fay = await system.signUp('Fay');
+    const { order } = await pendingOrder(fay);
+    const orderUrl = new URL(system.services.order.server.url);
+    const proxy = await startTcpProxy(Number(orderUrl.port));
+    try {
+      // A gateway that reaches the order subgraph through the proxy, re-reading often and giving up on a read fast.
+      const proxied = new URL(orderUrl);
+      proxied.port = String(proxy.port);
+      const second = await system.startGateway({
+        ORDER_URL: proxied.toString(),
+        SUBSCRIPTION_RESYNC_MS: '200',
+        SUBGRAPH_TIMEOUT_MS: '1000',
+      });
+      const statuses: string[] = [];
+      let failure: unknown = null;
+      const watching = collect(socketClient(fay.accessToken, second.url).OrderStatusChanged({ orderId: order.id }), (m) =>
+        statuses.push(m.orderStatusChanged.status),
+      ).catch((error: unknown) => {
+        failure = error;
+        return [];
+      });
+      await waitFor(() => statuses.length === 1, 'the current state');
+      proxy.cut();
+      // The fault took effect: the gateway's re-reads are being refused.
+      await waitFor(() => proxy.refused >= 3, 'three re-reads refused by the cut');
+      assert.equal(failure, null, 'the subscription did not fail while the order subgraph was away');
+      assert.deepEqual(statuses, ['PENDING']);
+      proxy.restore();
+      gate.open();
+      await watching;
+      assert.equal(failure, null);
+      assert.deepEqual(statuses, ['PENDING', 'PAID', 'CONFIRMED']);
+    } finally {
+      await proxy.close();
+    }
+  });
 });

@@ -19,6 +19,11 @@ export type FederatedRead = (
   clientIp?: string,
 ) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>;
 
+/** Answers that will not change on a retry: the subscription ends with them. */
+const FINAL_REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']);
+
+const REVISION_PROBE = 'query OrderRevisionProbe($id: ID!) { order(id: $id) { revision } }';
+
 interface Read {
   revision: number;
   status: string;
@@ -75,10 +80,16 @@ class Group {
       while (!this.disposed && (this.resync || this.announced > this.revision)) {
         if (this.resync) {
           this.resync = false;
-          const now = await this.read(null);
-          if (!now) return;
-          if (this.revision === 0) this.deliver(now);
-          else if (now.revision > this.revision) this.announced = Math.max(this.announced, now.revision);
+          if (this.revision === 0) {
+            const now = await this.read(null);
+            if (!now) return;
+            this.deliver(now);
+          } else {
+            // A backstop: ask the order subgraph alone for the revision, and read the selection only if it moved.
+            const latest = await this.probe();
+            if (latest === null) return;
+            if (latest > this.revision) this.announced = Math.max(this.announced, latest);
+          }
           continue;
         }
         const next = await this.read(this.revision + 1);
@@ -97,18 +108,19 @@ class Group {
   private async read(revision: number | null): Promise<Read | null> {
     const response = await this.hub.readAs(this.plan.query, readVariables(this.plan, revision), this.authorization());
     const order = response.data?.[this.plan.responseKey] as Record<string, unknown> | null | undefined;
-    if (!order) {
-      // Refused (not the caller's order), unknown, or the order subgraph is unreachable: the client is told why.
-      const errors = response.errors?.length
-        ? response.errors
-        : [{ message: `Order ${this.plan.orderId} was not found`, extensions: { code: 'NOT_FOUND' } }];
-      this.fail(errors);
-      return null;
-    }
+    if (!order) return this.refused(response.errors);
     const { [REVISION_KEY]: rev, [STATUS_KEY]: status, ...visible } = order;
     const result: ExecutionResult = { data: { [this.plan.responseKey]: visible } };
     if (response.errors?.length) (result as { errors?: unknown }).errors = asErrors(response.errors);
     return { revision: Number(rev), status: String(status), result };
+  }
+
+  /** The order's current revision (one order-subgraph query, not the subscriber's federated selection). */
+  private async probe(): Promise<number | null> {
+    const response = await this.hub.readAs(REVISION_PROBE, { id: this.plan.orderId }, this.authorization());
+    const order = response.data?.order as { revision?: unknown } | null | undefined;
+    if (!order) return this.refused(response.errors);
+    return Number(order.revision);
   }
 
   private deliver(read: Read): void {
@@ -120,6 +132,19 @@ class Group {
       for (const stream of this.streams) stream.end();
       this.dispose();
     }
+  }
+
+  /**
+   * No order in the answer. Refused (not the caller's order) or unknown: the client is told why and the stream ends.
+   * Anything else (the order subgraph unreachable or timing out) is the system's trouble, not the client's: the
+   * stream stays open and the backstop re-read tries again, instead of every subscriber reconnecting at once.
+   */
+  private refused(errors: readonly GraphQLFormattedError[] | undefined): null {
+    if (errors?.length && !errors.some((e) => FINAL_REFUSALS.has(String(e.extensions?.code)))) {
+      throw new Error(`order read failed: ${errors.map((e) => e.extensions?.code ?? e.message).join(', ')}`);
+    }
+    this.fail(errors?.length ? errors : [{ message: `Order ${this.plan.orderId} was not found`, extensions: { code: 'NOT_FOUND' } }]);
+    return null;
   }
 
   private fail(errors: readonly GraphQLFormattedError[]): void {
