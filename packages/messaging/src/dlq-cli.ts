@@ -1,20 +1,19 @@
 // `npm run dlq -- list [consumer...]` shows dead letters (they stay put); `npm run dlq -- replay <consumer...>`
 // moves them back onto the consumer's queue with a fresh attempt count.
-import { createLogger, eventsExchange, loadEnv, rabbitmqUrl } from '@shop/kit';
+import { createLogger, eventQueuesEnv, eventsExchange, loadEnv, rabbitmqUrl } from '@shop/kit';
 import { z } from 'zod';
 import { Broker } from './broker.js';
 import { listDeadLetters, replayDeadLetters } from './dead-letters.js';
 
-/** Every consumer in the system; `list` with no names shows them all. */
-export const KNOWN_CONSUMERS = ['user', 'product', 'order', 'payment', 'notification'];
-
 async function main(): Promise<void> {
   const [command, ...names] = process.argv.slice(2);
-  const env = loadEnv(z.object({ RABBITMQ_URL: rabbitmqUrl, EVENTS_EXCHANGE: eventsExchange }));
+  const env = loadEnv(z.object({ RABBITMQ_URL: rabbitmqUrl, EVENTS_EXCHANGE: eventsExchange }).and(eventQueuesEnv));
+  // Every consumer's queue as configured (ORDER_QUEUE, PRODUCT_QUEUE, ...): `list` with no names shows them all.
+  const consumers = [env.ORDER_QUEUE, env.PRODUCT_QUEUE, env.CART_QUEUE, env.PAYMENT_QUEUE, env.NOTIFICATION_QUEUE];
   const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log: createLogger('dlq', 'warn') });
   try {
     if (command === 'list') {
-      for (const consumer of names.length ? names : KNOWN_CONSUMERS) {
+      for (const consumer of names.length ? names : consumers) {
         const { count, letters } = await listDeadLetters(broker, consumer);
         console.log(`${consumer}.dlq: ${count} dead letter(s)`);
         for (const letter of letters) {
