@@ -1,12 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createOrm, migrate, pingDatabase, startHealthServer } from '@shop/kit';
-import { connectMessaging, CONSUMED_EVENTS, messagingEntities, startConsumer } from '@shop/messaging';
+import { connectMessaging, messagingEntities, startConsumer } from '@shop/messaging';
 import type { NotificationEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Mail, Recipient } from './modules/mail/mail.entity.js';
 import { MailSender } from './modules/mail/mail.sender.js';
 import { createMailTransport, type MailTransport } from './modules/mail/mail.transport.js';
-import { handleNotificationEvent } from './modules/mail/notification.handler.js';
+import { notificationHandlers } from './modules/mail/handlers/index.js';
 
 export const WORKER_NAME = 'notification';
 export const entities = [Mail, Recipient, ...messagingEntities];
@@ -25,14 +25,11 @@ export async function startNotificationWorker(env: NotificationEnv, options: { t
   const { broker, housekeeping } = connectMessaging(orm, env, log);
   const consumer = await startConsumer({
     name: env.NOTIFICATION_QUEUE,
-    events: [...CONSUMED_EVENTS.notification],
+    ...notificationHandlers(),
     transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
     orm,
     broker,
     log,
-    handle: async (event, em) => {
-      await handleNotificationEvent(event, em);
-    },
   });
   consumer.onOutcome((outcome) => {
     if (outcome === 'applied') sender.nudge();
