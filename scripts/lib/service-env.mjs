@@ -100,8 +100,11 @@ function parseHelpers(...sources) {
 function describeVariables(entries, helpers) {
   return new Map(
     entries.map(([name, expression]) => {
-      const full = `${expression}\n${helpers.get(/^([A-Za-z_$][\w$]*)/.exec(expression)?.[1]) ?? ''}`;
-      const literal = /\.default\(\s*(['"])(.*?)\1\s*\)/.exec(full)?.[2] ?? /\bport\((\d+)\)/.exec(full)?.[1];
+      const helper = helpers.get(/^([A-Za-z_$][\w$]*)/.exec(expression)?.[1]) ?? '';
+      const full = `${expression}\n${helper}`;
+      // `queueName('payment')`: a helper whose default is its argument.
+      const argument = /\.default\(\s*[A-Za-z_$]/.test(helper) ? /^[A-Za-z_$][\w$]*\(\s*(['"])(.*?)\1/.exec(expression)?.[2] : undefined;
+      const literal = /\.default\(\s*(['"])(.*?)\1\s*\)/.exec(full)?.[2] ?? /\bport\((\d+)\)/.exec(full)?.[1] ?? argument;
       return [name, { defaulted: /\.default\(|\.optional\(\)/.test(full), defaultValue: literal, loopbackDefault: LOOPBACK.test(full) }];
     }),
   );
