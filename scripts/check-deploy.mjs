@@ -198,7 +198,9 @@ function checkEnvironment(where, workload, env) {
       ? 'is required in production'
       : model.vars.get(key)?.loopbackDefault
         ? 'defaults to a loopback address, which in a pod is the pod itself'
-        : 'has no default';
+        : gatewayNeeds.includes(key)
+          ? "falls back to the supergraph's loopback URL"
+          : 'has no default';
     check(env.has(key), `${where}: ${key} is not provided, and it ${why}`);
   }
   for (const [key, { source }] of env) {
@@ -392,7 +394,8 @@ function checkRoot(where, objects, migrationJobs) {
     check(reachable(policies, pod, KUBE_DNS, 53, 'UDP'), `${at}: network policies stop its DNS lookups (kube-dns, 53/UDP)`);
     for (const [key, { value }] of resolved.get(workload)) {
       const url = parseUrl(value);
-      if (!url || !SCHEME_PORTS[url.protocol] || (workload.migration && !key.endsWith('_DATABASE_URL'))) continue;
+      if (!url || !SCHEME_PORTS[url.protocol] || !models[workload.service]?.vars.has(key)) continue;
+      if (workload.migration && !key.endsWith('_DATABASE_URL')) continue;
       const port = Number(url.port || SCHEME_PORTS[url.protocol]);
       check(reachable(policies, pod, outside, port), `${at}: network policies stop it from reaching ${key}'s port ${port}`);
     }
