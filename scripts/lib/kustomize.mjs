@@ -8,7 +8,7 @@
 //   labels        `pairs` on every object's metadata, and with `includeTemplates` on pod templates; `includeSelectors`
 //                 is refused (selectors are immutable: changing them breaks the next apply)
 //   images        name -> newName / newTag / digest, on containers and initContainers of pod templates
-//   patches       strategic-merge patches (`path:` or inline `patch:`) matched by their own kind and metadata.name;
+//   patches       strategic-merge patches (`path:` or inline `patch:`, one document each) matched by their own kind and name;
 //                 no `target:`, no JSON 6902; lists merge by Kubernetes' merge keys for pod specs, others are replaced;
 //                 `null` removes a field, `$patch: delete` a list item
 //   configMapGenerator / secretGenerator
@@ -178,7 +178,10 @@ function transform(kustomization, dir, objects, readFile) {
     if (entry.target)
       throw new KustomizeError(`${kustomization.file}: patches with target are not supported (name the object in the patch)`);
     const source = entry.path ? path.resolve(dir, entry.path) : kustomization.file;
-    for (const patch of parseYaml(entry.path ? readFile(source) : entry.patch, source)) {
+    const documents = parseYaml(entry.path ? readFile(source) : entry.patch, source);
+    // As in kustomize: a `patches` entry is one patch (several documents need patchesStrategicMerge).
+    if (documents.length !== 1) throw new KustomizeError(`${source}: a patch holds ${documents.length} documents; give each its own entry`);
+    for (const patch of documents) {
       const matches = result.filter((object) => object.kind === patch.kind && object.metadata?.name === patch.metadata?.name);
       if (matches.length !== 1)
         throw new KustomizeError(`${source}: patch for ${patch.kind}/${patch.metadata?.name} matches ${matches.length} objects`);
