@@ -1,38 +1,20 @@
 // No Docker engine runs here, so docker-compose.yml and the Dockerfile are kept honest by reading them against the code:
 // env names are ones the services read, secrets the code requires are set, ports, health checks and service URLs agree,
 // dependencies wait for health, and the Dockerfile builds and starts every service.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-
-const root = path.resolve(import.meta.dirname, '..');
-const read = (file) => readFileSync(path.join(root, file), 'utf8');
-
-const NODE_SERVICES = {
-  user: { dir: 'subgraphs/user', portVars: ['USER_PORT'], port: 4001 },
-  product: { dir: 'subgraphs/product', portVars: ['PRODUCT_PORT'], port: 4002 },
-  cart: { dir: 'subgraphs/cart', portVars: ['CART_PORT'], port: 4003 },
-  order: { dir: 'subgraphs/order', portVars: ['ORDER_PORT'], port: 4004 },
-  // The gateway takes PORT first, then GATEWAY_PORT.
-  gateway: { dir: 'gateway', portVars: ['PORT', 'GATEWAY_PORT'], port: 4000 },
-  notification: { dir: 'workers/notification', portVars: ['NOTIFICATION_PORT'], port: 4101 },
-  payment: { dir: 'workers/payment', portVars: ['PAYMENT_PORT'], port: 4102 },
-};
-const INFRASTRUCTURE = {
-  postgres: { schemes: ['postgres:', 'postgresql:'], port: 5432 },
-  redis: { schemes: ['redis:', 'rediss:'], port: 6379 },
-  rabbitmq: { schemes: ['amqp:', 'amqps:'], port: 5672 },
-};
-// Variables whose value must be the same everywhere they are set: token issuer and audience, the internal secrets
-// (the gateway's checked by every subgraph, the services' own), and the key that seals payment tokens.
-const SHARED = ['JWT_ISSUER', 'JWT_AUDIENCE', 'GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET', 'PAYMENT_TOKEN_KEY'];
-// Who may hold what: only the user service signs user tokens; the gateway never holds the services' secret.
-const HELD_ONLY_BY = { USER_SIGNING_KEY: ['user'], SERVICE_TOKEN_SECRET: ['user', 'product', 'cart', 'order'] };
-// Kit env pieces a service may compose in (`.and(name)`), besides commonEnv.
-const KIT_PIECES = ['userKeysEnv', 'internalKeysEnv'];
-// Kit name lists a service may pass to requireInProduction.
-const KIT_REQUIRED_LISTS = { SUBGRAPH_SECRETS: ['GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET'] };
-const LOOPBACK = /\b(localhost|127\.0\.0\.1)\b|\[::1\]/;
+import {
+  HELD_ONLY_BY,
+  INFRASTRUCTURE,
+  LOOPBACK,
+  NODE_SERVICES,
+  parseDockerfile,
+  read,
+  readEnvModels,
+  root,
+  SHARED,
+} from './lib/service-env.mjs';
 
 const problems = [];
 const warnings = [];
@@ -43,106 +25,8 @@ const check = (ok, message) => {
   return Boolean(ok);
 };
 
-/**
- * The top-level `KEY: expression` entries of every `.object({ ... })` in `source`. Strings, comments and regex literals
- * are skipped while matching brackets, so `/^[A-Z]{3}$/` or a `'` in a comment cannot end an entry early.
- */
-function objectEntries(source) {
-  const entries = [];
-  for (const m of source.matchAll(/\.object\(\s*\{/g)) {
-    let depth = 0;
-    let part = m.index + m[0].length;
-    for (let i = part; i < source.length; i += 1) {
-      const c = source[i];
-      if (c === '/' && source[i + 1] === '/') i = source.indexOf('\n', i);
-      else if (c === '/' && source[i + 1] === '*') i = source.indexOf('*/', i) + 1;
-      else if (c === '/' && /[(,=:[!&|?{};]\s*$/.test(source.slice(Math.max(0, i - 20), i))) {
-        for (let inClass = false, j = i + 1; j < source.length; j += 1) {
-          if (source[j] === '\\') j += 1;
-          else if (source[j] === '[') inClass = true;
-          else if (source[j] === ']') inClass = false;
-          else if (source[j] === '/' && !inClass) {
-            i = j;
-            break;
-          }
-        }
-      } else if (`'"\``.includes(c)) {
-        for (let j = i + 1; j < source.length; j += 1) {
-          if (source[j] === '\\') j += 1;
-          else if (source[j] === c) {
-            i = j;
-            break;
-          }
-        }
-      } else if ('([{'.includes(c)) depth += 1;
-      else if (')]}'.includes(c) && depth > 0) depth -= 1;
-      else if ((c === '}' || c === ',') && depth === 0) {
-        entries.push(source.slice(part, i));
-        part = i + 1;
-        if (c === '}') break;
-      }
-      if (i < 0) break;
-    }
-  }
-  return entries
-    .map((entry) => entry.replace(/^(?:\s*(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*))*/, '').trim())
-    .map((entry) => /^([A-Z][A-Z0-9_]*)\s*:([\s\S]*)$/.exec(entry))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2].trim()]);
-}
-
-/** `const name = <expression>;` helpers, from kit and from the file itself, so `port(4001)` is known to have a default. */
-function parseHelpers(...sources) {
-  const helpers = new Map();
-  for (const source of sources) {
-    for (const m of source.matchAll(/^(?:export )?const ([A-Za-z_$][\w$]*) =([\s\S]*?;)\s*$/gm)) helpers.set(m[1], m[2]);
-  }
-  return helpers;
-}
-
-/** Each declared variable: whether it may be left unset, its default when a literal, and whether that default is loopback. */
-function describeVariables(entries, helpers) {
-  return new Map(
-    entries.map(([name, expression]) => {
-      const full = `${expression}\n${helpers.get(/^([A-Za-z_$][\w$]*)/.exec(expression)?.[1]) ?? ''}`;
-      const literal = /\.default\(\s*(['"])(.*?)\1\s*\)/.exec(full)?.[2] ?? /\bport\((\d+)\)/.exec(full)?.[1];
-      return [name, { defaulted: /\.default\(|\.optional\(\)/.test(full), defaultValue: literal, loopbackDefault: LOOPBACK.test(full) }];
-    }),
-  );
-}
-
-/** Quoted variable names in array literals of a source that enforces `required in production` (inline or via kit's helper). */
-function namesRequiredInProduction(source, declared) {
-  if (!/required in production|requireInProduction\(/.test(source)) return [];
-  return [...source.matchAll(/\[([^\]]*)\]/g)]
-    .flatMap((m) => [...m[1].matchAll(/['"]([A-Z][A-Z0-9_]*)['"]/g)].map((n) => n[1]))
-    .filter((name) => declared.has(name));
-}
-
-const kitSource = read('packages/kit/src/env.ts');
-const kitHelpers = parseHelpers(kitSource);
-check(kitHelpers.has('commonEnv'), 'packages/kit/src/env.ts: no `export const commonEnv` to read the common variables from');
-const commonVars = describeVariables(objectEntries(kitHelpers.get('commonEnv') ?? ''), kitHelpers);
-const commonRequired = namesRequiredInProduction(kitSource, commonVars);
-
-/** What a service's environment.ts reads, or undefined when the file does not exist yet. */
-function envModelOf(dir) {
-  const file = `${dir}/src/environment.ts`;
-  if (!existsSync(path.join(root, file))) return undefined;
-  const source = read(file);
-  const usesCommon = /\bcommonEnv\b|\brequireInProduction\(/.test(source);
-  const pieces = KIT_PIECES.filter((piece) => new RegExp(`\\b${piece}\\b`).test(source)).flatMap((piece) => [
-    ...describeVariables(objectEntries(kitHelpers.get(piece) ?? ''), kitHelpers),
-  ]);
-  const vars = new Map([
-    ...(usesCommon ? commonVars : []),
-    ...pieces,
-    ...describeVariables(objectEntries(source), parseHelpers(kitSource, source)),
-  ]);
-  const listed = Object.entries(KIT_REQUIRED_LISTS).flatMap(([list, names]) => (new RegExp(`\\b${list}\\b`).test(source) ? names : []));
-  const required = new Set([...(usesCommon ? commonRequired : []), ...listed, ...namesRequiredInProduction(source, vars)]);
-  return { file, vars, requiredInProduction: required };
-}
+const { models, problems: modelProblems } = readEnvModels();
+problems.push(...modelProblems);
 
 const environmentOf = (service) => {
   const env = service?.environment ?? {};
@@ -151,27 +35,6 @@ const environmentOf = (service) => {
     env.map((entry) => [entry.split('=')[0], entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : undefined]),
   );
 };
-
-/** Dockerfile stages by name, each with its parent (a stage or an image) and its instructions (continuations joined). */
-function parseDockerfile(text) {
-  const stages = new Map();
-  let current;
-  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
-    const trimmed = line.trim();
-    if (!trimmed || trimmed.startsWith('#')) continue;
-    const from = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(trimmed);
-    if (from) {
-      current = { parent: from[1], lines: [] };
-      stages.set(from[2] ?? `#${stages.size}`, current);
-    } else current?.lines.push(trimmed);
-  }
-  const chain = (name) => {
-    const result = [];
-    for (let stage = stages.get(name); stage && !result.includes(stage); stage = stages.get(stage.parent)) result.push(stage);
-    return result;
-  };
-  return { stages, chain };
-}
 
 // Workspaces by package name, to follow a service's @shop/* dependencies into the image.
 const workspaces = JSON.parse(read('package.json')).workspaces.flatMap((pattern) =>
@@ -203,9 +66,7 @@ const dockerfile = parseDockerfile(read('Dockerfile'));
 
 // Where each node service listens: its port variable in compose, else the code's default.
 const listening = {};
-const models = {};
 for (const [name, spec] of Object.entries(NODE_SERVICES)) {
-  models[name] = envModelOf(spec.dir);
   const env = environmentOf(services[name]);
   const setVar = spec.portVars.find((v) => env[v] !== undefined);
   const codeDefault = models[name]?.vars.get(spec.portVars.at(-1))?.defaultValue;

@@ -20,6 +20,14 @@ describe('loadEnv', () => {
     assert.equal(loadEnv(schema, {}).GATEWAY_TOKEN_SECRET, env.GATEWAY_TOKEN_SECRET);
   });
 
+  it('migrates on start unless MIGRATE_ON_START says otherwise', () => {
+    assert.equal(loadEnv(schema, {}).MIGRATE_ON_START, true);
+    assert.equal(loadEnv(schema, { MIGRATE_ON_START: 'false' }).MIGRATE_ON_START, false);
+    assert.equal(loadEnv(schema, { MIGRATE_ON_START: '0' }).MIGRATE_ON_START, false);
+    // A typo must not silently migrate (or not): it is refused like any other bad value.
+    assert.throws(() => loadEnv(schema, { MIGRATE_ON_START: 'no' }), /MIGRATE_ON_START/);
+  });
+
   it('names every bad variable at once', () => {
     try {
       loadEnv(schema, { SOME_PORT: 'eighty', SOME_DATABASE_URL: 'mysql://x/y', LOG_LEVEL: 'loud', GATEWAY_TOKEN_SECRET: 'short' });

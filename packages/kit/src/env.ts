@@ -62,6 +62,15 @@ export const consumerRetryEnv = z.object({
   CONSUMER_RETRY_CAP_MS: z.coerce.number().int().min(1).default(30_000),
 });
 
+/**
+ * Whether a service applies its migrations (and seeds) as it starts: `true` for `npm start` and compose; `false` where
+ * a migration Job has run them before the rollout (deploy/), so replicas never migrate while others serve.
+ */
+export const migrateOnStart = z
+  .enum(['true', 'false', '1', '0'])
+  .default('true')
+  .transform((value) => value === 'true' || value === '1');
+
 /** Variables every service reads. Finish a service's schema with `.transform(requireInProduction([...]))`. */
 export const commonEnv = z.object({
   NODE_ENV: nodeEnv,
@@ -70,6 +79,7 @@ export const commonEnv = z.object({
   JWT_AUDIENCE: z.string().min(1).default('shop'),
   /** Subgraphs: a request still running after this is abandoned (a bit above the gateway's SUBGRAPH_TIMEOUT_MS). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(12_000),
+  MIGRATE_ON_START: migrateOnStart,
 });
 
 const secret = z.string().min(32, 'must be at least 32 characters').optional();

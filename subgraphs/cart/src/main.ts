@@ -4,4 +4,4 @@ import { startCartService } from './app.js';
 import { loadCartEnv } from './environment.js';
 
 const env = loadCartEnv();
-runService(createLogger('cart', env.LOG_LEVEL), () => startCartService(env, { prepare: true }));
+runService(createLogger('cart', env.LOG_LEVEL), () => startCartService(env, { prepare: env.MIGRATE_ON_START }));

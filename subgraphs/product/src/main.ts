@@ -4,4 +4,4 @@ import { startProductService } from './app.js';
 import { loadProductEnv } from './environment.js';
 
 const env = loadProductEnv();
-runService(createLogger('product', env.LOG_LEVEL), () => startProductService(env, { prepare: true }));
+runService(createLogger('product', env.LOG_LEVEL), () => startProductService(env, { prepare: env.MIGRATE_ON_START }));

@@ -15,11 +15,11 @@ export function connectNotificationDatabase(env: NotificationEnv, log = createLo
   return createOrm({ clientUrl: env.NOTIFICATION_DATABASE_URL, entities, migrations, logger: log });
 }
 
-/** env -> orm (migrated) -> consumer -> mail sender -> health endpoints. */
+/** env -> orm (migrated unless MIGRATE_ON_START is false) -> consumer -> mail sender -> health endpoints. */
 export async function startNotificationWorker(env: NotificationEnv, options: { transport?: MailTransport } = {}) {
   const log = createLogger(WORKER_NAME, env.LOG_LEVEL);
   const orm = await connectNotificationDatabase(env, log);
-  await migrate(orm);
+  if (env.MIGRATE_ON_START) await migrate(orm);
   const transport = options.transport ?? createMailTransport({ smtpUrl: env.SMTP_URL, mailDir: env.MAIL_DIR, from: env.MAIL_FROM });
   const sender = new MailSender(orm, transport, log, env.NOTIFICATION_MAX_ATTEMPTS);
   const { broker, housekeeping } = connectMessaging(orm, env, log);

@@ -5,6 +5,7 @@ import {
   eventsExchange,
   loadEnv,
   messagingRetentionEnv,
+  migrateOnStart,
   logLevel,
   nodeEnv,
   port,
@@ -17,6 +18,7 @@ export const notificationEnvSchema = z
   .object({
     NODE_ENV: nodeEnv,
     LOG_LEVEL: logLevel,
+    MIGRATE_ON_START: migrateOnStart,
     NOTIFICATION_PORT: port(4101),
     NOTIFICATION_DATABASE_URL: postgresUrl('shop_notification'),
     RABBITMQ_URL: rabbitmqUrl,

@@ -23,14 +23,14 @@ export function connectPaymentDatabase(env: PaymentEnv, log = createLogger(WORKE
 
 type Prepared = { charge: PreparedCharge } | { refund: RefundResult | null } | undefined;
 
-/** env -> orm (migrated) -> outbox relay -> consumer -> health endpoints. */
+/** env -> orm (migrated unless MIGRATE_ON_START is false) -> outbox relay -> consumer -> health endpoints. */
 export async function startPaymentWorker(
   env: PaymentEnv,
   options: { provider?: PaymentProvider; wrapProvider?: (provider: PaymentProvider) => PaymentProvider } = {},
 ) {
   const log = createLogger(WORKER_NAME, env.LOG_LEVEL);
   const orm = await connectPaymentDatabase(env, log);
-  await migrate(orm);
+  if (env.MIGRATE_ON_START) await migrate(orm);
   const base = options.provider ?? new SimulatedPaymentProvider(orm);
   const provider = options.wrapProvider ? options.wrapProvider(base) : base;
   const paymentTokens = new SealedBox(env.PAYMENT_TOKEN_KEY);

@@ -6,6 +6,7 @@ import {
   eventsExchange,
   loadEnv,
   messagingRetentionEnv,
+  migrateOnStart,
   logLevel,
   nodeEnv,
   port,
@@ -19,6 +20,7 @@ export const paymentEnvSchema = z
   .object({
     NODE_ENV: nodeEnv,
     LOG_LEVEL: logLevel,
+    MIGRATE_ON_START: migrateOnStart,
     PAYMENT_PORT: port(4102),
     PAYMENT_DATABASE_URL: postgresUrl('shop_payment'),
     RABBITMQ_URL: rabbitmqUrl,
