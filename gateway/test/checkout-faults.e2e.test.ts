@@ -43,7 +43,14 @@ function countOutcomes(system: System) {
 describe('checkout under concurrency', () => {
   let system: System;
   before(async () => {
-    system = await startSystem();
+    // What is tested is who gets the 20 units, not latency: every service shares this one process (and the machine
+    // another test file), so the deadlines for calls between services and from the gateway are generous here.
+    system = await startSystem({
+      orderEnv: { SERVICE_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '60000' },
+      cartEnv: { REQUEST_TIMEOUT_MS: '60000' },
+      productEnv: { REQUEST_TIMEOUT_MS: '60000' },
+      gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '50000' },
+    });
   });
   after(async () => {
     await system?.close();

@@ -9,10 +9,12 @@ import { cartHandlers } from './modules/cart/handlers/index.js';
 import { ProductClient } from './modules/cart/product.client.js';
 import { buildCartSubgraph, SUBGRAPH_NAME } from './schema.js';
 
+const POOL_MAX = 10;
+
 export const entities = [CartLine, ...messagingEntities];
 
 export function connectCartDatabase(env: CartEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
-  return createOrm({ clientUrl: env.CART_DATABASE_URL, entities, migrations, logger: log });
+  return createOrm({ clientUrl: env.CART_DATABASE_URL, entities, migrations, logger: log, poolMax: POOL_MAX });
 }
 
 /** env -> orm -> product client -> broker, consumer -> schema -> server. `prepare` migrates first (carts need no seed). */
@@ -34,6 +36,8 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
   const consumer = await startConsumer({
     name: env.CART_QUEUE,
     ...cartHandlers(),
+    // Half the pool stays free for GraphQL requests (checkout's reserveStock / cartSnapshot must not queue behind events).
+    poolReserve: Math.ceil(POOL_MAX / 2),
     transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
     orm,
     broker,

@@ -23,10 +23,12 @@ import { ProductService } from './modules/product/product.service.js';
 import { buildProductSubgraph, SUBGRAPH_NAME } from './schema.js';
 import { seedCatalogue } from './seeders/catalogue.seeder.js';
 
+const POOL_MAX = 10;
+
 export const entities = [Product, StockReservation, ...messagingEntities];
 
 export function connectProductDatabase(env: ProductEnv, log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL)): Promise<MikroORM> {
-  return createOrm({ clientUrl: env.PRODUCT_DATABASE_URL, entities, migrations, logger: log });
+  return createOrm({ clientUrl: env.PRODUCT_DATABASE_URL, entities, migrations, logger: log, poolMax: POOL_MAX });
 }
 
 export async function seedProducts(orm: MikroORM, env: ProductEnv): Promise<string> {
@@ -64,6 +66,8 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
   const consumer = await startConsumer({
     name: env.PRODUCT_QUEUE,
     ...productHandlers({ cache, reservationTtlSeconds: env.RESERVATION_TTL_SECONDS, nudge: () => relay.nudge() }),
+    // Half the pool stays free for GraphQL requests (checkout's reserveStock / cartSnapshot must not queue behind events).
+    poolReserve: Math.ceil(POOL_MAX / 2),
     transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
     orm,
     broker,
