@@ -151,7 +151,9 @@ export async function startGateway(env: GatewayEnv) {
       const target = env.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
       subgraphUrls[name] = target;
-      return new ForwardingDataSource(name, log, credentials, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS, abandoned, fetchObserver(name)),
+      return new ForwardingDataSource(name, log, credentials, {
+        url: target,
+        fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS, abandoned, fetchObserver(name)),
       });
     },
   });

@@ -69,7 +69,12 @@ describe('/metrics on every process', () => {
         'gateway_websocket_connections',
         'gateway_active_subscriptions',
       ],
-      user: ['graphql_operation_duration_seconds_count', 'db_pool_connections_in_use', 'db_pool_pending_acquires', 'messaging_outbox_backlog'],
+      user: [
+        'graphql_operation_duration_seconds_count',
+        'db_pool_connections_in_use',
+        'db_pool_pending_acquires',
+        'messaging_outbox_backlog',
+      ],
       product: [
         'product_cache_hits_total',
         'product_cache_misses_total',
@@ -149,7 +154,10 @@ describe('/metrics on every process', () => {
       total(order, 'graphql_operation_duration_seconds_count', { operation_type: 'mutation', outcome: 'ok' }) >
         total(before.order, 'graphql_operation_duration_seconds_count', { operation_type: 'mutation', outcome: 'ok' }),
     );
-    await waitFor(async () => charged(await scrape(endpoints.payment!)) - charged(before.payment) === 1, 'the payment worker to apply order.placed');
+    await waitFor(
+      async () => charged(await scrape(endpoints.payment!)) - charged(before.payment) === 1,
+      'the payment worker to apply order.placed',
+    );
     await waitFor(async () => (await shopper.client.Order({ id: placed.id })).order?.status === 'CONFIRMED', 'the order to be confirmed');
 
     // Every consumer queue of the system, each kind, read from the broker (cached for a few seconds).
@@ -165,7 +173,8 @@ describe('/metrics on every process', () => {
     for (const service of Object.keys(endpoints)) {
       const samples = await scrape(endpoints[service]!);
       for (const sample of samples)
-        for (const value of Object.values(sample.labels)) assert.doesNotMatch(value, /[0-9a-f]{8}-[0-9a-f]{4}-/, `${sample.name} has no id label`);
+        for (const value of Object.values(sample.labels))
+          assert.doesNotMatch(value, /[0-9a-f]{8}-[0-9a-f]{4}-/, `${sample.name} has no id label`);
     }
   });
 

@@ -1,5 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createMetrics, createOrm, migrate, serveSubgraph, ServiceClient, ServiceCredentials, subgraphTrust } from '@shop/kit';
+import {
+  createLogger,
+  createMetrics,
+  createOrm,
+  migrate,
+  serveSubgraph,
+  ServiceClient,
+  ServiceCredentials,
+  subgraphTrust,
+} from '@shop/kit';
 import { connectMessaging, messagingEntities, messagingMetrics, startConsumer } from '@shop/messaging';
 import type { CartEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
