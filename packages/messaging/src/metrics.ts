@@ -35,11 +35,18 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   ]).finally(() => clearTimeout(timer));
 }
 
-/** One read shared by every gauge that needs it and reused for `ttlMs`; never more than one in flight. */
-function cachedRead<T>(read: () => Promise<T>, ttlMs: number): () => Promise<T | undefined> {
+/**
+ * One read shared by every gauge that needs it and reused for `ttlMs`. A scrape waits at most `timeoutMs`; a read
+ * still running then (a database whose pool waits a minute for a connection) is not started again until it ends.
+ */
+function cachedRead<T>(read: () => Promise<T>, ttlMs: number, timeoutMs: number, what: string): () => Promise<T | undefined> {
   let last: { at: number; value: Promise<T | undefined> } | undefined;
+  let running = false;
   return () => {
-    if (!last || Date.now() - last.at >= ttlMs) last = { at: Date.now(), value: read().catch(() => undefined) };
+    if (running || (last && Date.now() - last.at < ttlMs)) return last?.value ?? Promise.resolve(undefined);
+    running = true;
+    const work = read().finally(() => (running = false));
+    last = { at: Date.now(), value: withTimeout(work, timeoutMs, what).catch(() => undefined) };
     return last.value;
   };
 }
@@ -61,18 +68,19 @@ export function messagingMetrics(registry: Registry, options: MessagingMetricsOp
       registers: [registry],
     });
     relay.onPublished((type) => published.inc({ type: typeLabel(type) }));
-    const backlog = cachedRead(async () => {
-      const em = options.orm.em.fork() as SqlEntityManager;
-      const rows: Array<{ count: number; age: number | null }> = await withTimeout(
-        em.execute(
+    const backlog = cachedRead(
+      async () => {
+        const em = options.orm.em.fork() as SqlEntityManager;
+        const rows: Array<{ count: number; age: number | null }> = await em.execute(
           `${BACKGROUND_SQL} select count(*)::int as count, extract(epoch from now() - min(created_at))::float8 as age
-           from outbox where published_at is null`,
-        ),
-        timeoutMs,
-        'the outbox backlog read',
-      );
-      return rows[0];
-    }, 500);
+         from outbox where published_at is null`,
+        );
+        return rows[0];
+      },
+      500,
+      timeoutMs,
+      'the outbox backlog read',
+    );
     new Gauge({
       name: 'messaging_outbox_backlog',
       help: 'Outbox rows not yet published',
@@ -111,26 +119,31 @@ export function messagingMetrics(registry: Registry, options: MessagingMetricsOp
 
 function queueDepthMetrics(registry: Registry, broker: Broker, timeoutMs: number, cacheMs: number): void {
   let channel: ChannelWrapper | undefined;
-  const depths = cachedRead(async () => {
-    if (!broker.isConnected()) throw new Error('not connected to the broker');
-    channel ??= broker.connection.createChannel({ confirm: false });
-    const wrapper = channel;
-    try {
-      await withTimeout(wrapper.waitForConnect(), timeoutMs, 'the metrics channel');
-      const reads = broker.topology.flatMap(({ queue }) =>
-        Object.entries(queueNames(queue)).map(async ([kind, name]) => {
-          const { messageCount } = await withTimeout(wrapper.checkQueue(name), timeoutMs, `checkQueue ${name}`);
-          return { queue, kind, messageCount };
-        }),
-      );
-      return await Promise.all(reads);
-    } catch (error) {
-      // A failed checkQueue closes the channel for good: start a fresh one next time.
-      channel = undefined;
-      await wrapper.close().catch(() => undefined);
-      throw error;
-    }
-  }, cacheMs);
+  const depths = cachedRead(
+    async () => {
+      if (!broker.isConnected()) throw new Error('not connected to the broker');
+      channel ??= broker.connection.createChannel({ confirm: false });
+      const wrapper = channel;
+      try {
+        await withTimeout(wrapper.waitForConnect(), timeoutMs, 'the metrics channel');
+        const reads = broker.topology.flatMap(({ queue }) =>
+          Object.entries(queueNames(queue)).map(async ([kind, name]) => {
+            const { messageCount } = await withTimeout(wrapper.checkQueue(name), timeoutMs, `checkQueue ${name}`);
+            return { queue, kind, messageCount };
+          }),
+        );
+        return await Promise.all(reads);
+      } catch (error) {
+        // A failed checkQueue closes the channel for good: start a fresh one next time.
+        channel = undefined;
+        await wrapper.close().catch(() => undefined);
+        throw error;
+      }
+    },
+    cacheMs,
+    timeoutMs * 2,
+    'the queue depth read',
+  );
   new Gauge({
     name: 'messaging_queue_depth',
     help: 'Messages ready in each consumer queue (kind main, retry or dead), as the broker reports them',
