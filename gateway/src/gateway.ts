@@ -8,8 +8,16 @@ import { buildSchema, GraphQLError } from 'graphql';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
 import {
+  boundedNames,
   createLogger,
+  createMetrics,
   CORRELATION_HEADER,
+  DURATION_BUCKETS,
+  Counter,
+  Gauge,
+  Histogram,
+  metricsRoute,
+  operationMetrics,
   GatewayCredentials,
   INTERNAL_CREDENTIAL_HEADER,
   Redis,
@@ -17,6 +25,7 @@ import {
   startHttpService,
   UserTokenVerifier,
   waitForRedis,
+  type Registry,
 } from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
 import { clientIpResolver } from './security/client-ip.js';
@@ -80,15 +89,47 @@ const ABANDON_KEY_HEADER = 'x-shop-abandon-key';
  * Node's fetch keeps connections alive (the default fetcher costs ~27% of gateway CPU here); each call has a
  * deadline, and is aborted when the client request it serves is abandoned, so its subgraph stops working too.
  */
-function timedFetch(timeoutMs: number, abandoned: Map<string, AbortSignal>) {
-  return ((url: string, init?: RequestInit) => {
+function timedFetch(timeoutMs: number, abandoned: Map<string, AbortSignal>, observe: FetchObserver) {
+  return (async (url: string, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
     const key = headers.get(ABANDON_KEY_HEADER);
     headers.delete(ABANDON_KEY_HEADER);
     const client = key ? abandoned.get(key) : undefined;
     const deadline = AbortSignal.timeout(timeoutMs);
-    return fetch(url, { ...init, headers, signal: client ? AbortSignal.any([deadline, client]) : deadline });
+    const started = performance.now();
+    try {
+      const response = await fetch(url, { ...init, headers, signal: client ? AbortSignal.any([deadline, client]) : deadline });
+      observe(performance.now() - started, response.status >= 500 ? 'status_5xx' : null);
+      return response;
+    } catch (error) {
+      observe(performance.now() - started, deadline.aborted ? 'timeout' : client?.aborted ? 'abandoned' : 'network');
+      throw error;
+    }
   }) as never;
+}
+
+/** Duration in ms, and why the fetch failed (null: it got an answer below 500). */
+type FetchObserver = (ms: number, failure: 'timeout' | 'abandoned' | 'network' | 'status_5xx' | null) => void;
+
+/** Per-subgraph fetch durations and failures; subgraph names come from the supergraph, so they are bounded. */
+function subgraphFetchMetrics(registry: Registry): (subgraph: string) => FetchObserver {
+  const duration = new Histogram({
+    name: 'gateway_subgraph_fetch_duration_seconds',
+    help: 'Fetches from the gateway to each subgraph, by outcome (ok, error)',
+    labelNames: ['subgraph', 'outcome'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'gateway_subgraph_fetch_errors_total',
+    help: 'Failed subgraph fetches by reason (timeout, abandoned, network, status_5xx)',
+    labelNames: ['subgraph', 'reason'],
+    registers: [registry],
+  });
+  return (subgraph) => (ms, failure) => {
+    duration.observe({ subgraph, outcome: failure ? 'error' : 'ok' }, ms / 1000);
+    if (failure) errors.inc({ subgraph, reason: failure });
+  };
 }
 
 export async function startGateway(env: GatewayEnv) {
@@ -98,6 +139,10 @@ export async function startGateway(env: GatewayEnv) {
   // Client requests in flight, by abandon key: their signal fires when the client goes away before the answer.
   const abandoned = new Map<string, AbortSignal>();
   const credentials = new GatewayCredentials(env.GATEWAY_TOKEN_SECRET);
+  const metrics = createMetrics('gateway');
+  const fetchObserver = subgraphFetchMetrics(metrics);
+  // Operation names are the client's choice: the first 100 distinct ones are kept, later ones count as `other`.
+  const requests = operationMetrics<GatewayContext>(metrics, { prefix: 'gateway_request', operationLabel: boundedNames(100) });
   const gateway = new ApolloGateway({
     // The committed supergraph: no runtime introspection of subgraphs.
     supergraphSdl,
@@ -106,7 +151,10 @@ export async function startGateway(env: GatewayEnv) {
       const target = env.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
       subgraphUrls[name] = target;
-      return new ForwardingDataSource(name, log, credentials, { url: target, fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS, abandoned) });
+      return new ForwardingDataSource(name, log, credentials, {
+        url: target,
+        fetcher: timedFetch(env.SUBGRAPH_TIMEOUT_MS, abandoned, fetchObserver(name)),
+      });
     },
   });
   // User tokens are verified with the user service's published keys; the gateway cannot make one.
@@ -123,7 +171,13 @@ export async function startGateway(env: GatewayEnv) {
   // Failures are handled per request (fail open / in-memory); this only keeps ioredis from logging unhandled errors.
   rateLimitRedis?.on('error', () => undefined);
   // One set of operation limits for HTTP and graphql-ws: the text (size, shape) first, the cost once validated.
-  const checkText = textChecker(env.operationLimits, env.MAX_QUERY_TOKENS);
+  const checkTextOnly = textChecker(env.operationLimits, env.MAX_QUERY_TOKENS);
+  // These refusals happen before Apollo sees the request, so its plugin cannot count them.
+  const checkText = (query: string) => {
+    const refused = checkTextOnly(query);
+    if (refused) requests.refused(String(refused.extensions.code));
+    return refused;
+  };
   const server = await startHttpService<GatewayContext>({
     name: 'gateway',
     graphql: { gateway },
@@ -131,6 +185,7 @@ export async function startGateway(env: GatewayEnv) {
     preflight: checkText,
     // Both run once the operation is parsed and validated, before any subgraph is called.
     plugins: [
+      requests.plugin,
       operationLimitsPlugin<GatewayContext>(env.operationLimits, (context) => context.preChecked === true),
       ...(rateLimitRedis
         ? [createRateLimits({ redis: rateLimitRedis, keyPrefix: env.REDIS_KEY_PREFIX, limits: env.rateLimits.limits, identify, log })]
@@ -138,6 +193,7 @@ export async function startGateway(env: GatewayEnv) {
     ],
     port: env.PORT,
     production: env.NODE_ENV === 'production',
+    routes: metricsRoute(metrics),
     log,
     readiness: Object.fromEntries(
       Object.keys(env.subgraphUrls).map((name) => [
@@ -209,8 +265,25 @@ export async function startGateway(env: GatewayEnv) {
       connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     },
   });
+  new Gauge({
+    name: 'gateway_websocket_connections',
+    help: 'Open graphql-ws sockets',
+    registers: [metrics],
+    collect() {
+      this.set(subscriptions.wss.clients.size);
+    },
+  });
+  new Gauge({
+    name: 'gateway_active_subscriptions',
+    help: 'Subscriptions being served (order status streams)',
+    registers: [metrics],
+    collect() {
+      this.set(hub.stats.subscriptions);
+    },
+  });
   return {
     ...server,
+    metrics,
     subgraphUrls,
     hub,
     pubsub,

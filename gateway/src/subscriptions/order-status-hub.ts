@@ -202,7 +202,9 @@ export class OrderStatusHub {
   }
 
   get stats() {
-    return { groups: this.groups.size, channels: this.channels.size };
+    let subscriptions = 0;
+    for (const group of this.groups.values()) subscriptions += group.streams.size;
+    return { groups: this.groups.size, channels: this.channels.size, subscriptions };
   }
 
   async subscribe(plan: SubscriptionPlan, caller: Caller, authorization: string): Promise<AsyncIterableIterator<ExecutionResult>> {

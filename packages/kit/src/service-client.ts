@@ -2,6 +2,7 @@ import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import { AppError } from './errors.js';
 import { INTERNAL_CREDENTIAL_HEADER, type ServiceCredentials } from './internal-auth.js';
+import { CIRCUIT_STATE, serviceClientMetrics, type ObservableClient, type Registry } from './metrics.js';
 import { CORRELATION_HEADER } from './server.js';
 
 export interface ServiceClientOptions {
@@ -18,6 +19,8 @@ export interface ServiceClientOptions {
   errorThresholdPercentage?: number;
   volumeThreshold?: number;
   resetTimeoutMs?: number;
+  /** The caller's registry: the breaker's state and rejections are reported there, labelled with `name`. */
+  metrics?: Registry;
 }
 
 export interface GraphQLReply<T> {
@@ -37,7 +40,7 @@ class TransportError extends Error {}
  * breaker: only transport failures (network, 5xx, timeout) count against it, never an answer with errors. While
  * it is open, calls fail at once with SERVICE_UNAVAILABLE instead of piling up behind a dead dependency.
  */
-export class ServiceClient {
+export class ServiceClient implements ObservableClient {
   private readonly breaker: CircuitBreaker<[Call], GraphQLReply<unknown>>;
 
   constructor(private readonly options: ServiceClientOptions) {
@@ -50,6 +53,21 @@ export class ServiceClient {
     this.breaker.on('open', () => options.log.warn({ service: options.name }, 'circuit opened: failing fast'));
     this.breaker.on('halfOpen', () => options.log.info({ service: options.name }, 'circuit half-open: trying again'));
     this.breaker.on('close', () => options.log.info({ service: options.name }, 'circuit closed'));
+    if (options.metrics) serviceClientMetrics(options.metrics, this);
+  }
+
+  get target(): string {
+    return this.options.name;
+  }
+
+  get circuitState(): number {
+    if (this.breaker.opened) return CIRCUIT_STATE.open;
+    return this.breaker.halfOpen ? CIRCUIT_STATE.halfOpen : CIRCUIT_STATE.closed;
+  }
+
+  /** Each call refused at once by the open breaker. */
+  onRejected(listener: () => void): void {
+    this.breaker.on('reject', listener);
   }
 
   get isOpen(): boolean {

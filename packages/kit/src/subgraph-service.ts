@@ -5,7 +5,7 @@ import type express from 'express';
 import { UserTokenVerifier, type Caller, type TokenAudience, type UserKeySource } from './auth.js';
 import type { ServiceContext } from './context.js';
 import { INTERNAL_CREDENTIAL_HEADER, InternalTrust, type InternalCaller, type InternalKeys } from './internal-auth.js';
-import { metricsRoute, type Registry } from './metrics.js';
+import { metricsRoute, operationMetricsPlugin, ormPoolMetrics, type Registry } from './metrics.js';
 import { queryTooComplex } from './operation-shape.js';
 import { pingDatabase } from './orm.js';
 import { startHttpService, type ReadinessChecks, type RunningService } from './server.js';
@@ -38,7 +38,10 @@ export interface SubgraphServiceOptions<TContext extends ServiceContext> {
   extendContext: (base: ServiceContext) => TContext;
   /** Checks beyond Postgres (Redis, RabbitMQ, ...). */
   readiness?: ReadinessChecks;
-  /** Served at /metrics in Prometheus format. */
+  /**
+   * Served at /metrics in Prometheus format, with operation durations (`graphql_operation_duration_seconds`) and the
+   * ORM's pool added to it.
+   */
   metrics?: Registry;
   /** A deadline per request (REQUEST_TIMEOUT_MS): resolvers not yet started then fail at once. */
   requestTimeoutMs?: number;
@@ -58,7 +61,10 @@ async function callerOf(internal: InternalCaller, authorization: string | undefi
 /** Serves a subgraph: a forked EntityManager, the verified caller and a correlated logger per request. */
 export async function serveSubgraph<TContext extends ServiceContext>(options: SubgraphServiceOptions<TContext>): Promise<RunningService> {
   const admitted = new WeakMap<object, InternalCaller>();
+  // Operation names here are the gateway's query plan names: the type and outcome say enough.
+  if (options.metrics) ormPoolMetrics(options.metrics, options.orm);
   return startHttpService<TContext>({
+    ...(options.metrics ? { plugins: [operationMetricsPlugin<TContext>(options.metrics, { prefix: 'graphql_operation' })] } : {}),
     name: options.name,
     graphql: { schema: options.schema },
     port: options.port,

@@ -69,6 +69,8 @@ export interface OutcomeDetail {
 export type OutcomeListener = (outcome: Outcome, event: { id?: string; type?: string }, detail: OutcomeDetail) => void;
 
 export interface RunningConsumer {
+  /** The main queue's name, which names the inbox rows too. */
+  name: string;
   channel: ChannelWrapper;
   /** The prefetch in effect (after the pool cap). */
   prefetch: number;
@@ -261,6 +263,7 @@ export async function startConsumer<P = undefined>(options: ConsumerOptions<P>):
   watchChannel(channel, options.log, options.name);
   await channel.waitForConnect();
   return {
+    name: options.name,
     channel,
     prefetch,
     get degraded() {

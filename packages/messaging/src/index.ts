@@ -10,3 +10,4 @@ export * from './relay.js';
 export * from './topology.js';
 export * from './housekeeping.js';
 export * from './service.js';
+export * from './metrics.js';

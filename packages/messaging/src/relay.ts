@@ -43,6 +43,7 @@ export class OutboxRelay {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly alertAfterAttempts: number;
+  private readonly publishedListeners: Array<(type: string) => void> = [];
 
   constructor(
     private readonly orm: MikroORM,
@@ -76,6 +77,11 @@ export class OutboxRelay {
     return this.loop.stop();
   }
 
+  /** Called with each event's type once its row is marked published (committed); for metrics. */
+  onPublished(listener: (type: string) => void): void {
+    this.publishedListeners.push(listener);
+  }
+
   /** One batch: returns how many rows were published. Exposed for tests. */
   async publishBatch(): Promise<number> {
     // While the broker is away every publish would only time out; rows keep their schedule until it is back.
@@ -92,12 +98,12 @@ export class OutboxRelay {
          order by next_attempt_at, created_at limit ? for update skip locked`,
         [this.batchSize],
       );
-      const published: string[] = [];
+      const published: Row[] = [];
       let failure: unknown;
       for (const row of rows) {
         try {
           await this.publish(row);
-          published.push(row.id);
+          published.push(row);
         } catch (error) {
           // The failed row is rescheduled either way, so it cannot hold back the rows behind it.
           await this.recordFailure(em, row, error);
@@ -109,12 +115,15 @@ export class OutboxRelay {
         }
       }
       if (published.length)
-        await em.execute('update outbox set published_at = now(), attempts = attempts + 1 where id in (?)', [published]);
-      return { sent: published.length, brokerFailure: failure };
+        await em.execute('update outbox set published_at = now(), attempts = attempts + 1 where id in (?)', [
+          published.map((row) => row.id),
+        ]);
+      return { sent: published, brokerFailure: failure };
     });
+    for (const row of sent) for (const listener of this.publishedListeners) listener(row.type);
     // Nothing went out because of the broker: let the loop back off.
-    if (brokerFailure !== undefined && sent === 0) throw brokerFailure;
-    return sent;
+    if (brokerFailure !== undefined && sent.length === 0) throw brokerFailure;
+    return sent.length;
   }
 
   private async publish(row: Row): Promise<void> {

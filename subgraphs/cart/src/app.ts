@@ -1,6 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, serveSubgraph, ServiceClient, ServiceCredentials, subgraphTrust } from '@shop/kit';
-import { connectMessaging, messagingEntities, startConsumer } from '@shop/messaging';
+import {
+  createLogger,
+  createMetrics,
+  createOrm,
+  migrate,
+  serveSubgraph,
+  ServiceClient,
+  ServiceCredentials,
+  subgraphTrust,
+} from '@shop/kit';
+import { connectMessaging, messagingEntities, messagingMetrics, startConsumer } from '@shop/messaging';
 import type { CartEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { CartLine } from './modules/cart/cart-line.entity.js';
@@ -22,6 +31,7 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectCartDatabase(env, log);
   if (options.prepare) await migrate(orm);
+  const metrics = createMetrics(SUBGRAPH_NAME);
   const productService = new ServiceClient({
     name: 'product',
     url: env.PRODUCT_URL,
@@ -29,6 +39,7 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     log,
     timeoutMs: env.PRODUCT_TIMEOUT_MS,
     retries: 1,
+    metrics,
   });
   const products = new ProductClient(productService);
   const { broker, housekeeping } = connectMessaging(orm, env, log);
@@ -43,6 +54,7 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     broker,
     log,
   });
+  messagingMetrics(metrics, { orm, broker, consumer });
   const policy = { maxQuantity: env.CART_MAX_QUANTITY, maxTotalCents: env.CART_MAX_TOTAL_CENTS };
   const { schema } = await buildCartSubgraph({ currency: env.CURRENCY, maxTotalCents: env.CART_MAX_TOTAL_CENTS });
   const server = await serveSubgraph({
@@ -54,6 +66,7 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     orm,
     schema,
     ...subgraphTrust(SUBGRAPH_NAME, env),
+    metrics,
     extendContext: (base) => ({ ...base, carts: new CartService(base.em, products, policy, base.correlationId) }),
   });
   return {

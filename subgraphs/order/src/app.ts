@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import {
   createLogger,
+  createMetrics,
   createOrm,
   migrate,
   Redis,
@@ -11,7 +12,7 @@ import {
   ServiceCredentials,
   subgraphTrust,
 } from '@shop/kit';
-import { connectMessaging, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
+import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay, startConsumer } from '@shop/messaging';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -36,8 +37,9 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectOrderDatabase(env, log);
   if (options.prepare) await migrate(orm);
+  const metrics = createMetrics(SUBGRAPH_NAME);
   const credentials = new ServiceCredentials(env.SERVICE_TOKEN_SECRET, SUBGRAPH_NAME);
-  const callOptions = { log, credentials, timeoutMs: env.SERVICE_TIMEOUT_MS, retries: 1 };
+  const callOptions = { log, credentials, timeoutMs: env.SERVICE_TIMEOUT_MS, retries: 1, metrics };
   const cartService = new ServiceClient({ name: 'cart', url: env.CART_URL, ...callOptions });
   const productService = new ServiceClient({ name: 'product', url: env.PRODUCT_URL, ...callOptions });
   const cart = new CartCalls(cartService, log);
@@ -78,6 +80,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
     broker,
     log,
   });
+  messagingMetrics(metrics, { orm, broker, relay, consumer });
 
   const dependencies = {
     cart,
@@ -100,6 +103,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
     orm,
     schema,
     ...subgraphTrust(SUBGRAPH_NAME, env),
+    metrics,
     readiness: { rabbitmq: async () => broker.assertConnected() },
     extendContext: (base) => ({ ...base, orders: new OrderService(base.em as never, dependencies, base.correlationId, base.log) }),
   });

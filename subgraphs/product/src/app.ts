@@ -14,7 +14,7 @@ import {
 import { ProductCache } from './modules/product/product.cache.js';
 import { StockReservation } from './modules/stock/stock-reservation.entity.js';
 import { StockService } from './modules/stock/stock.service.js';
-import { connectMessaging, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
+import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay, startConsumer } from '@shop/messaging';
 import { productHandlers } from './modules/stock/handlers/index.js';
 import type { ProductEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -73,6 +73,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     broker,
     log,
   });
+  messagingMetrics(metrics, { orm, broker, relay, consumer });
   const { schema } = await buildProductSubgraph();
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, InternalTrust, migrate, serveSubgraph, UserTokenIssuer } from '@shop/kit';
-import { connectMessaging, messagingEntities, OutboxRelay } from '@shop/messaging';
+import { createLogger, createMetrics, createOrm, InternalTrust, migrate, serveSubgraph, UserTokenIssuer } from '@shop/kit';
+import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay } from '@shop/messaging';
 import type { UserEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Session } from './modules/user/session.entity.js';
@@ -39,6 +39,8 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
   // Registration never waits for the broker: events wait in the outbox and the relay publishes them when it can.
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();
+  const metrics = createMetrics(SUBGRAPH_NAME);
+  messagingMetrics(metrics, { orm, broker, relay });
   const { schema } = await buildUserSubgraph();
   const server = await serveSubgraph({
     name: SUBGRAPH_NAME,
@@ -50,6 +52,7 @@ export async function startUserService(env: UserEnv, options: { prepare?: boolea
     schema,
     trust: new InternalTrust(SUBGRAPH_NAME, env),
     users: tokens.verifier(),
+    metrics,
     // Every other service verifies access tokens with these public keys (cached; refetched for an unknown kid).
     routes: (app) => {
       app.get('/.well-known/jwks.json', (_req, res) => {

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, migrate, pingDatabase, startHealthServer } from '@shop/kit';
-import { connectMessaging, messagingEntities, startConsumer } from '@shop/messaging';
+import { createLogger, createMetrics, createOrm, migrate, ormPoolMetrics, pingDatabase, startHealthServer } from '@shop/kit';
+import { connectMessaging, messagingEntities, messagingMetrics, startConsumer } from '@shop/messaging';
 import type { NotificationEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Mail, Recipient } from './modules/mail/mail.entity.js';
@@ -35,12 +35,16 @@ export async function startNotificationWorker(env: NotificationEnv, options: { t
     if (outcome === 'applied') sender.nudge();
   });
   sender.start();
+  const metrics = createMetrics(WORKER_NAME);
+  ormPoolMetrics(metrics, orm);
+  messagingMetrics(metrics, { orm, broker, consumer });
 
   const health = await startHealthServer({
     name: WORKER_NAME,
     port: env.NOTIFICATION_PORT,
     log,
     readiness: { postgres: () => pingDatabase(orm), rabbitmq: async () => broker.assertConnected() },
+    metrics,
   });
 
   return {

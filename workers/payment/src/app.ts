@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger, createOrm, SealedBox, migrate, pingDatabase, startHealthServer } from '@shop/kit';
-import { connectMessaging, CONSUMED_EVENTS, messagingEntities, OutboxRelay, startConsumer } from '@shop/messaging';
+import { createLogger, createMetrics, createOrm, ormPoolMetrics, SealedBox, migrate, pingDatabase, startHealthServer } from '@shop/kit';
+import { connectMessaging, CONSUMED_EVENTS, messagingEntities, messagingMetrics, OutboxRelay, startConsumer } from '@shop/messaging';
 import type { PaymentEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { refundOrder, settleCancellation } from './modules/payment/order-cancelled.handler.js';
@@ -62,11 +62,15 @@ export async function startPaymentWorker(
   consumer.onOutcome((outcome) => {
     if (outcome === 'applied') relay.nudge();
   });
+  const metrics = createMetrics(WORKER_NAME);
+  ormPoolMetrics(metrics, orm);
+  messagingMetrics(metrics, { orm, broker, relay, consumer });
   const health = await startHealthServer({
     name: WORKER_NAME,
     port: env.PAYMENT_PORT,
     log,
     readiness: { postgres: () => pingDatabase(orm), rabbitmq: async () => broker.assertConnected() },
+    metrics,
   });
   return {
     orm,
