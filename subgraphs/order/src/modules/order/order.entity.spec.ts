@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppError } from '@shop/kit';
-import { ORDER_STATUSES, Order, type OrderStatus } from './order.entity.js';
+import { Checkout, ORDER_STATUSES, Order, type OrderStatus } from './order.entity.js';
 
 // Written from ../shared/CONTRACT.md, not from the entity's table: PENDING is paid, declined, or cancelled
 // (by its owner or on expiry); a PAID order is confirmed when its stock is committed, or cancelled (the owner
@@ -22,11 +22,23 @@ function orderIn(status: OrderStatus): Order {
 }
 
 const refusal = (from: OrderStatus, to: OrderStatus) => (e: AppError) =>
-  e.extensions.code === 'CONFLICT' && e.extensions.from === from && e.extensions.to === to;
+  e.extensions.code === 'CONFLICT' &&
+  e.extensions.from === from &&
+  e.extensions.to === to &&
+  e.message === `An order that is ${from} cannot become ${to}`;
 
 describe('order state machine', () => {
   it('knows exactly the five statuses of the contract', () => {
     assert.deepEqual([...ORDER_STATUSES].sort(), ['CANCELLED', 'CONFIRMED', 'PAID', 'PAYMENT_FAILED', 'PENDING']);
+  });
+
+  it('places a new order as PENDING at revision 1, not refunded and with no failure reason', () => {
+    const order = new Order();
+    assert.deepEqual(
+      { status: order.status, revision: order.revision, refunded: order.refunded, failureReason: order.failureReason },
+      { status: 'PENDING', revision: 1, refunded: false, failureReason: null },
+    );
+    assert.ok(order.canBecome('PAID'));
   });
 
   for (const [from, to] of ALLOWED) {
@@ -78,7 +90,18 @@ describe('order state machine', () => {
       assert.equal(order.failureReason, 'card declined');
     }
     const paid = orderIn('PENDING');
-    paid.transition('PAID');
-    assert.equal(paid.failureReason, null);
+    paid.transition('PAID', 'card accepted');
+    paid.transition('CONFIRMED', 'stock committed');
+    assert.equal(paid.failureReason, null, 'a reason given with a success is history, not a failure');
+  });
+});
+
+describe('checkout attempt', () => {
+  it('starts reserving, as the first attempt, with no lines fixed yet', () => {
+    const checkout = new Checkout();
+    assert.deepEqual(
+      { state: checkout.state, attempt: checkout.attempt, lines: checkout.lines },
+      { state: 'reserving', attempt: 1, lines: null },
+    );
   });
 });
