@@ -18,6 +18,7 @@ const asMoney = (value: Money | AppError | undefined) => {
 };
 
 const codeOf = (value: unknown) => (value instanceof AppError ? value.extensions.code : undefined);
+const messageOf = (value: unknown) => (value instanceof AppError ? value.message : undefined);
 
 describe('line pricing', () => {
   it('prices a line at the live price times its quantity', () => {
@@ -37,6 +38,7 @@ describe('line pricing', () => {
   it('gives a line above the maximum a coded error on its total alone', () => {
     const item = priceItem(line('l1', 2, [600, 'USD']), 1000);
     assert.equal(codeOf(item.lineTotal), 'BAD_USER_INPUT');
+    assert.equal(messageOf(item.lineTotal), 'This line would exceed the maximum of $10.00; lower a quantity or remove a line');
     assert.equal(asMoney(item.unitPrice).amountCents, 600);
     assert.equal(asMoney(priceItem(line('l1', 2, [500, 'USD']), 1000).lineTotal).amountCents, 1000);
   });
@@ -44,7 +46,10 @@ describe('line pricing', () => {
   it('refuses to price a line whose live price is unavailable', () => {
     assert.throws(
       () => priceItem(line('l1', 1, null), MAX),
-      (e: AppError) => e.extensions.code === 'SERVICE_UNAVAILABLE' && e.extensions.cartItemId === 'l1',
+      (e: AppError) =>
+        e.extensions.code === 'SERVICE_UNAVAILABLE' &&
+        e.extensions.cartItemId === 'l1' &&
+        e.message === 'The current price of a cart item is not available right now',
     );
   });
 });
@@ -78,7 +83,7 @@ describe('cart pricing', () => {
     for (const items of carts)
       assert.throws(
         () => priceCart({ id: 'c1', items }, 'USD', MAX),
-        (e: AppError) => e.extensions.code === 'CONFLICT',
+        (e: AppError) => e.extensions.code === 'CONFLICT' && e.message === 'The cart holds products priced in different currencies',
       );
   });
 
@@ -91,6 +96,7 @@ describe('cart pricing', () => {
     assert.equal(asMoney(priceCart({ id: 'c1', items: [line('a', 2, [500, 'USD'])] }, 'USD', 1000).subtotal).amountCents, 1000);
     const over = priceCart({ id: 'c1', items: [line('a', 2, [500, 'USD']), line('b', 1, [1, 'USD'])] }, 'USD', 1000);
     assert.equal(codeOf(over.subtotal), 'BAD_USER_INPUT');
+    assert.equal(messageOf(over.subtotal), 'The cart total would exceed the maximum of $10.00; lower a quantity or remove a line');
   });
 
   it('refuses a cart with a line whose live price is unavailable', () => {
