@@ -2,8 +2,18 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { SignJWT, importJWK } from 'jose';
-import { generateSigningKey, publicJwk, requireAdmin, requireCaller, requireService, UserTokenIssuer, UserTokenVerifier } from './auth.js';
+import { calculateJwkThumbprint, decodeProtectedHeader, SignJWT, importJWK, type JWK } from 'jose';
+import {
+  bearerToken,
+  generateSigningKey,
+  parseJwk,
+  publicJwk,
+  requireAdmin,
+  requireCaller,
+  requireService,
+  UserTokenIssuer,
+  UserTokenVerifier,
+} from './auth.js';
 import type { AppError } from './errors.js';
 
 const audience = { JWT_ISSUER: 'shop-user', JWT_AUDIENCE: 'shop' };
@@ -69,10 +79,23 @@ describe('user tokens', () => {
       wrongIssuer: await (await UserTokenIssuer.create(key, [], { ...audience, JWT_ISSUER: 'evil' })).issue(claims, 60),
       wrongAudience: await (await UserTokenIssuer.create(key, [], { ...audience, JWT_AUDIENCE: 'elsewhere' })).issue(claims, 60),
       serviceRole: await signed({ ...payload, role: 'SERVICE' }),
+      lowerCaseRole: await signed({ ...payload, role: 'admin' }),
+      noRole: await signed({ ...payload, role: undefined }),
       noSession: await signed({ ...payload, sid: undefined }),
+      numericSession: await signed({ ...payload, sid: 42 }),
+      numericSubject: await signed({ ...payload, sub: 42 }),
+      noSubject: await signed({ ...payload, sub: undefined }),
+      noExpiry: await signed({ ...payload, exp: undefined }),
+      noIssuedAt: await signed({ ...payload, iat: undefined }),
     };
     for (const [name, token] of Object.entries(refused)) assert.equal(await verifier.verify(token), null, name);
     assert.ok(await verifier.verify(await signed(payload)), 'the same claims, properly signed, do verify');
+    assert.deepEqual(await verifier.verify(await signed({ ...payload, role: 'CUSTOMER' })), {
+      userId: 'u1',
+      role: 'CUSTOMER',
+      sessionId: 's1',
+      expiresAt: payload.exp,
+    });
     assert.equal(await verifier.fromAuthorization('Basic abc'), null);
     assert.equal(await verifier.fromAuthorization(undefined), null);
   });
@@ -83,6 +106,50 @@ describe('user tokens', () => {
     const [header, , signature] = token.split('.');
     const forged = `${header}.${b64({ sub: 'u1', role: 'ADMIN', sid: 's1', iss: 'shop-user', aud: 'shop', iat: 1, exp: 9_999_999_999 })}.${signature}`;
     assert.equal(await issuer.verifier().verify(forged), null);
+  });
+
+  it('are signed with a key named by its RFC 7638 thumbprint, and say so in the header', async () => {
+    const key = generateSigningKey();
+    assert.deepEqual(
+      { kty: key.kty, crv: key.crv, alg: key.alg, use: key.use, kid: key.kid, private: typeof key.d },
+      { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: await calculateJwkThumbprint(key, 'sha256'), private: 'string' },
+    );
+    const issuer = await UserTokenIssuer.create(key, [], audience);
+    assert.deepEqual(decodeProtectedHeader(await issuer.issue(claims, 60)), { alg: 'EdDSA', typ: 'JWT', kid: key.kid });
+    const { kid: _kid, alg: _alg, ...bare } = key;
+    const unnamed = await UserTokenIssuer.create(bare, [], audience);
+    assert.equal(unnamed.kid, key.kid, 'a key without a kid gets its thumbprint');
+    assert.deepEqual(
+      unnamed.jwks.keys.map((k) => [k.kid, k.alg, k.use]),
+      [[key.kid, 'EdDSA', 'sig']],
+    );
+    assert.ok(await unnamed.verifier().verify(await unnamed.issue(claims, 60)));
+  });
+
+  it('publish public halves only: the current key first, then each previous key once, and only keys with a kid', async () => {
+    const current = generateSigningKey();
+    const previous = generateSigningKey();
+    const { kid: _kid, ...unnamed } = publicJwk(generateSigningKey());
+    const issuer = await UserTokenIssuer.create(current, [publicJwk(previous), publicJwk(current), unnamed as JWK], audience);
+    assert.deepEqual(
+      issuer.jwks.keys.map((k) => [k.kid, k.x]),
+      [
+        [current.kid, current.x],
+        [previous.kid, previous.x],
+      ],
+    );
+    assert.ok(issuer.jwks.keys.every((k) => k.d === undefined && k.alg === 'EdDSA' && k.use === 'sig'));
+    await assert.rejects(UserTokenIssuer.create(publicJwk(current), [], audience), /USER_SIGNING_KEY must be a private key/);
+  });
+
+  it('take the published keys inline (USER_JWKS) over the URL', async () => {
+    const issuer = await UserTokenIssuer.create(generateSigningKey(), [], audience);
+    const verifier = UserTokenVerifier.fromEnv({
+      ...audience,
+      USER_JWKS: JSON.stringify(issuer.jwks),
+      USER_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+    });
+    assert.equal((await verifier.verify(await issuer.issue(claims, 60)))?.userId, 'u1');
   });
 
   it('rotates by kid: a verifier fetches the JWKS again for a new key, and the previous key works until removed', async () => {
@@ -116,15 +183,75 @@ describe('user tokens', () => {
     const verifier = UserTokenVerifier.fromEnv({ ...audience, USER_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json' });
     assert.equal(await verifier.verify(await issuer.issue(claims, 60)), null);
   });
+
+  it('lets any other failure of its key source surface, instead of taking every caller as anonymous', async () => {
+    const issuer = await UserTokenIssuer.create(generateSigningKey(), [], audience);
+    const broken = new UserTokenVerifier(() => {
+      throw new RangeError('key store bug');
+    }, audience);
+    await assert.rejects(broken.verify(await issuer.issue(claims, 60)), /key store bug/);
+  });
+});
+
+describe('signing key configuration', () => {
+  it('takes an Ed25519 JWK as JSON text, and names the variable when it is not one', () => {
+    const key = generateSigningKey();
+    assert.deepEqual(parseJwk(JSON.stringify(key), 'USER_SIGNING_KEY'), key);
+    assert.throws(() => parseJwk('{not json', 'USER_SIGNING_KEY'), /^Error: USER_SIGNING_KEY is not JSON \(expected a JWK\)$/);
+    const notEd25519 = {
+      null: 'null',
+      string: '"OKP"',
+      rsa: JSON.stringify({ kty: 'RSA', n: 'AQAB', e: 'AQAB' }),
+      x25519: JSON.stringify({ ...key, crv: 'X25519' }),
+      noCurve: JSON.stringify({ ...key, crv: undefined }),
+      noType: JSON.stringify({ ...key, kty: undefined }),
+    };
+    for (const [name, text] of Object.entries(notEd25519))
+      assert.throws(() => parseJwk(text, 'USER_PREVIOUS_PUBLIC_KEYS'), /^Error: USER_PREVIOUS_PUBLIC_KEYS must be an Ed25519 JWK /, name);
+  });
+});
+
+describe('Authorization header', () => {
+  it('yields the token of a Bearer header, whatever the case and spacing', () => {
+    for (const header of ['Bearer abc.def.ghi', 'bearer abc.def.ghi', 'BEARER   abc.def.ghi', '  Bearer\tabc.def.ghi  '])
+      assert.equal(bearerToken(header), 'abc.def.ghi', JSON.stringify(header));
+  });
+
+  it('yields nothing for any other scheme or shape', () => {
+    for (const header of [
+      undefined,
+      null,
+      '',
+      'Basic abc',
+      'Bearer',
+      'Bearer ',
+      'Bearerabc',
+      'Bearer a b',
+      'xBearer abc',
+      'Token Bearer abc',
+    ])
+      assert.equal(bearerToken(header), null, JSON.stringify(header));
+  });
 });
 
 describe('role guards', () => {
-  it('sends anonymous callers UNAUTHENTICATED and the wrong role FORBIDDEN', () => {
-    const code = (expected: string) => (e: AppError) => e.extensions.code === expected;
-    assert.throws(() => requireCaller(null), code('UNAUTHENTICATED'));
-    assert.throws(() => requireAdmin(null), code('UNAUTHENTICATED'));
-    assert.throws(() => requireAdmin({ userId: 'u', role: 'CUSTOMER' }), code('FORBIDDEN'));
-    assert.throws(() => requireService({ userId: 'u', role: 'ADMIN' }), code('FORBIDDEN'));
-    assert.equal(requireAdmin({ userId: 'u', role: 'ADMIN' }).userId, 'u');
+  it('sends anonymous callers UNAUTHENTICATED and the wrong role FORBIDDEN, saying who may', () => {
+    const refusal = (code: string, message: string) => (e: AppError) => e.extensions.code === code && e.message === message;
+    assert.throws(() => requireCaller(null), refusal('UNAUTHENTICATED', 'Sign in to do this'));
+    assert.throws(() => requireAdmin(null), refusal('UNAUTHENTICATED', 'Sign in to do this'));
+    assert.throws(() => requireService(null), refusal('UNAUTHENTICATED', 'Sign in to do this'));
+    assert.throws(() => requireAdmin({ userId: 'u', role: 'CUSTOMER' }), refusal('FORBIDDEN', 'Only an administrator can do this'));
+    assert.throws(() => requireAdmin({ userId: 'u', role: 'SERVICE' }), refusal('FORBIDDEN', 'Only an administrator can do this'));
+    assert.throws(() => requireService({ userId: 'u', role: 'ADMIN' }), refusal('FORBIDDEN', 'Only an internal service can do this'));
+    assert.throws(() => requireService({ userId: 'u', role: 'CUSTOMER' }), refusal('FORBIDDEN', 'Only an internal service can do this'));
+  });
+
+  it('lets the right caller through, as it is', () => {
+    const admin = { userId: 'u', role: 'ADMIN' as const };
+    const service = { userId: 'order', role: 'SERVICE' as const };
+    const customer = { userId: 'c', role: 'CUSTOMER' as const };
+    assert.equal(requireAdmin(admin), admin);
+    assert.equal(requireService(service), service);
+    assert.equal(requireCaller(customer), customer);
   });
 });
