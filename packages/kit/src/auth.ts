@@ -150,6 +150,7 @@ export class UserTokenVerifier {
       });
       const { role, sid, sub, exp } = payload;
       if (typeof sub !== 'string' || typeof sid !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN')) return null;
+      // Stryker disable next-line ConditionalExpression: equivalent, jose has already required `exp` and checked it is a number
       return { userId: sub, role, sessionId: sid, ...(typeof exp === 'number' ? { expiresAt: exp } : {}) };
     } catch (error) {
       // An unreachable JWKS endpoint (fetch fails with a TypeError) counts too: served as anonymous, retried next time.

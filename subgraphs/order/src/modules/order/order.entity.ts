@@ -8,10 +8,12 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING: ['PAID', 'PAYMENT_FAILED', 'CANCELLED'],
   PAID: ['CONFIRMED', 'CANCELLED'],
+  // Stryker disable ArrayDeclaration: equivalent, a final state's [] filled with a made-up string admits no OrderStatus
   CONFIRMED: [],
   PAYMENT_FAILED: [],
   CANCELLED: [],
 };
+// Stryker restore ArrayDeclaration
 
 export class InvalidTransition extends AppError {
   constructor(from: OrderStatus, to: OrderStatus) {
