@@ -588,7 +588,6 @@ async function main() {
     // Final reads for the table (a status that is final cannot change, so earlier reads stand).
     unreadable = 0;
     for (let i = 0; i < placed.length; i += 20) await Promise.all(placed.slice(i, i + 20).map((o) => readStatus(o)));
-    const settleTimedOut = allFinalAt === null;
     settleDeadline = 0;
     await Promise.race([Promise.all(subscribers), sleep(3000)]);
 
