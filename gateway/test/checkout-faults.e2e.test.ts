@@ -197,7 +197,7 @@ describe('checkout while RabbitMQ is cut off, and the messaging faults', () => {
       'every receipt and notice',
       30_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await system.quiet();
     for (const order of orders) {
       const mine = system.mails.filter((m) => m.to === order.email && m.kind !== 'welcome');
       assert.equal(mine.length, 1, `one mail for ${order.email}`);

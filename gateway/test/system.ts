@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { startCartService, loadCartEnv } from '@shop/cart';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
-import { removeExchange } from '@shop/messaging/testing';
+import { Broker } from '@shop/messaging';
+import { removeExchange, systemQuiet } from '@shop/messaging/testing';
+import { createLogger } from '@shop/kit';
 import { startNotificationWorker, loadNotificationEnv, type OutgoingMail } from '@shop/notification-worker';
 import { startOrderService, loadOrderEnv } from '@shop/order';
 import { startPaymentWorker, loadPaymentEnv, type PaymentProvider } from '@shop/payment-worker';
@@ -189,6 +191,33 @@ export async function startSystem(options: SystemOptions = {}) {
       async startPayment() {
         payment = await startPayment();
         return payment;
+      },
+      /** Resolves once nothing is left to do: outboxes published, queues empty, no delivery in progress, no mail waiting. */
+      async quiet(timeoutMs = 30_000) {
+        const broker = new Broker({ url: rabbitmqUrl, exchange: TEST_ENV.EVENTS_EXCHANGE, log: createLogger('quiet', 'silent') });
+        try {
+          await systemQuiet(
+            {
+              orms: [user.orm, product.orm, order.orm, ...(payment ? [payment.orm] : []), ...(notification ? [notification.orm] : [])],
+              consumers: [
+                product.consumer,
+                cart.consumer,
+                order.consumer,
+                ...(payment ? [payment.consumer] : []),
+                ...(notification ? [notification.consumer] : []),
+              ],
+              broker,
+              queues: ['order', 'product', 'cart', 'payment', 'notification'].map((name) => `${name}.${queueSuffix}`),
+              also: async () =>
+                !notification ||
+                (await notification.orm.em.fork().getConnection().execute(`select 1 from mails where status = 'pending' limit 1`))
+                  .length === 0,
+            },
+            timeoutMs,
+          );
+        } finally {
+          await broker.close();
+        }
       },
       async signUp(name = 'Test User') {
         const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${randomBytes(3).toString('hex')}@example.com`;

@@ -76,6 +76,8 @@ export interface RunningConsumer {
   prefetch: number;
   /** Whether the consumer is paced down after an infrastructure failure. */
   readonly degraded: boolean;
+  /** Deliveries received and not yet settled (acked, retried or dead-lettered); 0 when the consumer is idle. */
+  readonly inFlight: number;
   /** Resolves with each delivery's outcome; for tests and metrics. */
   onOutcome(listener: OutcomeListener): void;
   close(): Promise<void>;
@@ -110,6 +112,7 @@ export async function startConsumer<P = undefined>(options: ConsumerOptions<P>):
   if (options.prefetch !== undefined && prefetch < options.prefetch)
     options.log.warn({ requested: options.prefetch, prefetch, poolMax }, 'consumer prefetch capped to what the connection pool can serve');
   const listeners: OutcomeListener[] = [];
+  let inFlight = 0;
   const report = (outcome: Outcome, event: { id?: string; type?: string }, detail: OutcomeDetail = {}) =>
     listeners.forEach((l) => l(outcome, event, detail));
   const pacer = new Pacer(transientBackoff, ({ degraded, failures, pauseMs }) => {
@@ -253,10 +256,13 @@ export async function startConsumer<P = undefined>(options: ConsumerOptions<P>):
       await declareTopology(raw, options.broker.exchange, [...options.broker.topology, { queue: queues.main, events: options.events }]);
       await raw.prefetch(prefetch);
       await raw.consume(queues.main, (message) => {
-        onMessage(raw, message).catch((error: unknown) => {
-          // The channel died mid-message: the broker redelivers it, and the inbox keeps that harmless.
-          options.log.warn({ err: error }, 'delivery not settled; the broker will redeliver');
-        });
+        inFlight += 1;
+        onMessage(raw, message)
+          .catch((error: unknown) => {
+            // The channel died mid-message: the broker redelivers it, and the inbox keeps that harmless.
+            options.log.warn({ err: error }, 'delivery not settled; the broker will redeliver');
+          })
+          .finally(() => (inFlight -= 1));
       });
     },
   });
@@ -268,6 +274,9 @@ export async function startConsumer<P = undefined>(options: ConsumerOptions<P>):
     prefetch,
     get degraded() {
       return pacer.degraded;
+    },
+    get inFlight() {
+      return inFlight;
     },
     onOutcome: (listener) => void listeners.push(listener),
     close: async () => {

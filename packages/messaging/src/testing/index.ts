@@ -155,3 +155,45 @@ export async function publishEvent<T extends EventType>(
   await broker.publisher().publish(broker.exchange, type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: id });
   return id;
 }
+
+export interface QuietParts {
+  /** Every database with an outbox. */
+  orms: MikroORM[];
+  consumers: Array<Pick<RunningConsumer, 'inFlight'>>;
+  /** A broker on the system's exchange, and the consumer queues (main names) to look into. */
+  broker: Broker;
+  queues: string[];
+  /** Anything else that must be done (mails sent, ...). */
+  also?: () => Promise<boolean>;
+}
+
+/**
+ * Waits until the system has nothing left to do, seen twice in a row: every outbox published, every consumer queue
+ * (main and retry) empty, no delivery in a consumer's hands. Only then is "exactly once" a count that cannot grow.
+ */
+export async function systemQuiet(parts: QuietParts, timeoutMs = 30_000): Promise<void> {
+  const channel = parts.broker.connection.createChannel();
+  try {
+    await channel.waitForConnect();
+    const quiet = async () => {
+      if (parts.consumers.some((c) => c.inFlight > 0)) return false;
+      for (const orm of parts.orms) if ((await orm.em.fork().count(OutboxMessage, { publishedAt: null })) > 0) return false;
+      for (const queue of parts.queues.flatMap((q) => [queueNames(q).main, queueNames(q).retry])) {
+        if ((await channel.checkQueue(queue)).messageCount > 0) return false;
+      }
+      if (parts.consumers.some((c) => c.inFlight > 0)) return false;
+      return parts.also ? parts.also() : true;
+    };
+    let streak = 0;
+    await waitFor(
+      async () => {
+        streak = (await quiet()) ? streak + 1 : 0;
+        return streak >= 2;
+      },
+      'the system to be quiet (outboxes published, queues empty, no delivery in progress)',
+      timeoutMs,
+    );
+  } finally {
+    await channel.close();
+  }
+}
