@@ -47,7 +47,7 @@ describe('checkout under concurrency', () => {
     // another test file), so the deadlines for calls between services and from the gateway are generous here.
     system = await startSystem({
       orderEnv: { SERVICE_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '60000' },
-      cartEnv: { REQUEST_TIMEOUT_MS: '60000' },
+      cartEnv: { REQUEST_TIMEOUT_MS: '60000', PRODUCT_TIMEOUT_MS: '20000' },
       productEnv: { REQUEST_TIMEOUT_MS: '60000' },
       gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '50000' },
     });
