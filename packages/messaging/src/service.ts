@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { Broker } from './broker.js';
+import { startConsumer, type ConsumerOptions, type RunningConsumer } from './consumer.js';
 import { startHousekeeping, type Housekeeping } from './housekeeping.js';
 import { systemTopology } from './topology.js';
 
@@ -15,13 +16,27 @@ export interface MessagingEnv {
   NOTIFICATION_QUEUE: string;
   OUTBOX_RETENTION_HOURS: number;
   INBOX_RETENTION_HOURS: number;
+  /** From the kit's consumerRetryEnv: needed by services that consume (`consume`), not by those that only publish. */
+  CONSUMER_RETRY_BASE_MS?: number;
+  CONSUMER_RETRY_CAP_MS?: number;
 }
+
+/** A consumer's own options; the service's messaging supplies the ORM, broker, log and the backoff its env sets. */
+export type ServiceConsumerOptions<P = undefined> = Omit<ConsumerOptions<P>, 'orm' | 'broker' | 'log' | 'transientBackoff'>;
 
 /**
  * A service's messaging, declared once for all: the broker connection, which declares the whole system's topology,
- * and the pruning of its outbox and inbox.
+ * the pruning of its outbox and inbox, and `consume` to start its consumer on them.
  */
-export function connectMessaging(orm: MikroORM, env: MessagingEnv, log: Logger): { broker: Broker; housekeeping: Housekeeping } {
+export function connectMessaging(
+  orm: MikroORM,
+  env: MessagingEnv,
+  log: Logger,
+): {
+  broker: Broker;
+  housekeeping: Housekeeping;
+  consume: <P = undefined>(options: ServiceConsumerOptions<P>) => Promise<RunningConsumer>;
+} {
   const broker = new Broker({
     url: env.RABBITMQ_URL,
     exchange: env.EVENTS_EXCHANGE,
@@ -38,5 +53,10 @@ export function connectMessaging(orm: MikroORM, env: MessagingEnv, log: Logger):
     outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
     inboxRetentionHours: env.INBOX_RETENTION_HOURS,
   });
-  return { broker, housekeeping };
+  const consume = <P = undefined>(options: ServiceConsumerOptions<P>): Promise<RunningConsumer> => {
+    const { CONSUMER_RETRY_BASE_MS: baseMs, CONSUMER_RETRY_CAP_MS: capMs } = env;
+    if (baseMs === undefined || capMs === undefined) throw new Error('a service that consumes must compose consumerRetryEnv into its env');
+    return startConsumer<P>({ ...options, orm, broker, log, transientBackoff: { baseMs, capMs } });
+  };
+  return { broker, housekeeping, consume };
 }

@@ -9,7 +9,7 @@ import {
   ServiceCredentials,
   subgraphTrust,
 } from '@shop/kit';
-import { connectMessaging, messagingEntities, messagingMetrics, startConsumer } from '@shop/messaging';
+import { connectMessaging, messagingEntities, messagingMetrics } from '@shop/messaging';
 import type { CartEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { CartLine } from './modules/cart/cart-line.entity.js';
@@ -42,17 +42,13 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
     metrics,
   });
   const products = new ProductClient(productService);
-  const { broker, housekeeping } = connectMessaging(orm, env, log);
+  const { broker, housekeeping, consume } = connectMessaging(orm, env, log);
   // Takes bought lines out of carts (order.placed).
-  const consumer = await startConsumer({
+  const consumer = await consume({
     name: env.CART_QUEUE,
     ...cartHandlers(),
     // Half the pool stays free for GraphQL requests (checkout's reserveStock / cartSnapshot must not queue behind events).
     poolReserve: Math.ceil(POOL_MAX / 2),
-    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
-    orm,
-    broker,
-    log,
   });
   messagingMetrics(metrics, { orm, broker, consumer });
   const policy = { maxQuantity: env.CART_MAX_QUANTITY, maxTotalCents: env.CART_MAX_TOTAL_CENTS };

@@ -12,7 +12,7 @@ import {
   ServiceCredentials,
   subgraphTrust,
 } from '@shop/kit';
-import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay, startConsumer } from '@shop/messaging';
+import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay } from '@shop/messaging';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -54,7 +54,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   pubsub.getPublisher().on('error', (error: Error) => log.warn({ err: error }, 'redis unavailable for status announcements'));
   const publisher = new StatusPublisher(pubsub, env.REDIS_KEY_PREFIX, log);
 
-  const { broker, housekeeping } = connectMessaging(orm, env, log);
+  const { broker, housekeeping, consume } = connectMessaging(orm, env, log);
   const relay = new OutboxRelay(orm, broker, log);
   const nudge = () => relay.nudge();
   const dueWork = new DueWork(
@@ -70,15 +70,11 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
   );
   relay.start();
   dueWork.start();
-  const consumer = await startConsumer({
+  const consumer = await consume({
     name: env.ORDER_QUEUE,
     ...orderHandlers({ publisher, nudge }),
     // Half the pool stays free for GraphQL requests; deliveries get the rest (prefetch 5 with the default pool of 10).
     poolReserve: Math.ceil(ORDER_POOL_MAX / 2),
-    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
-    orm,
-    broker,
-    log,
   });
   messagingMetrics(metrics, { orm, broker, relay, consumer });
 

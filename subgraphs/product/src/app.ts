@@ -14,7 +14,7 @@ import {
 import { ProductCache } from './modules/product/product.cache.js';
 import { StockReservation } from './modules/stock/stock-reservation.entity.js';
 import { StockService } from './modules/stock/stock.service.js';
-import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay, startConsumer } from '@shop/messaging';
+import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay } from '@shop/messaging';
 import { productHandlers } from './modules/stock/handlers/index.js';
 import type { ProductEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
@@ -52,7 +52,7 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
     errors: new Counter({ name: 'product_cache_errors_total', help: 'Failed cache operations', labelNames: ['op'], registers: [metrics] }),
   };
   const cache = new ProductCache(redis, env.REDIS_KEY_PREFIX, env.PRODUCT_CACHE_TTL_SECONDS, counters, log);
-  const { broker, housekeeping } = connectMessaging(orm, env, log);
+  const { broker, housekeeping, consume } = connectMessaging(orm, env, log);
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();
   // Releases what orders that expired, or were never stored, still hold.
@@ -63,15 +63,11 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
   });
   sweeper.start();
   // Commits, releases and gives back stock as orders move (order.paid, order.cancelled, checkout.abandoned).
-  const consumer = await startConsumer({
+  const consumer = await consume({
     name: env.PRODUCT_QUEUE,
     ...productHandlers({ cache, reservationTtlSeconds: env.RESERVATION_TTL_SECONDS, nudge: () => relay.nudge() }),
     // Half the pool stays free for GraphQL requests (checkout's reserveStock / cartSnapshot must not queue behind events).
     poolReserve: Math.ceil(POOL_MAX / 2),
-    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
-    orm,
-    broker,
-    log,
   });
   messagingMetrics(metrics, { orm, broker, relay, consumer });
   const { schema } = await buildProductSubgraph();

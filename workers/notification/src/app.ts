@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createMetrics, createOrm, migrate, ormPoolMetrics, pingDatabase, startHealthServer } from '@shop/kit';
-import { connectMessaging, messagingEntities, messagingMetrics, startConsumer } from '@shop/messaging';
+import { connectMessaging, messagingEntities, messagingMetrics } from '@shop/messaging';
 import type { NotificationEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { Mail, Recipient } from './modules/mail/mail.entity.js';
@@ -22,14 +22,10 @@ export async function startNotificationWorker(env: NotificationEnv, options: { t
   if (env.MIGRATE_ON_START) await migrate(orm);
   const transport = options.transport ?? createMailTransport({ smtpUrl: env.SMTP_URL, mailDir: env.MAIL_DIR, from: env.MAIL_FROM });
   const sender = new MailSender(orm, transport, log, env.NOTIFICATION_MAX_ATTEMPTS);
-  const { broker, housekeeping } = connectMessaging(orm, env, log);
-  const consumer = await startConsumer({
+  const { broker, housekeeping, consume } = connectMessaging(orm, env, log);
+  const consumer = await consume({
     name: env.NOTIFICATION_QUEUE,
     ...notificationHandlers(),
-    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
-    orm,
-    broker,
-    log,
   });
   consumer.onOutcome((outcome) => {
     if (outcome === 'applied') sender.nudge();

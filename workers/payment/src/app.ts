@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createMetrics, createOrm, ormPoolMetrics, SealedBox, migrate, pingDatabase, startHealthServer } from '@shop/kit';
-import { connectMessaging, CONSUMED_EVENTS, messagingEntities, messagingMetrics, OutboxRelay, startConsumer } from '@shop/messaging';
+import { connectMessaging, CONSUMED_EVENTS, messagingEntities, messagingMetrics, OutboxRelay } from '@shop/messaging';
 import type { PaymentEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { refundOrder, settleCancellation } from './modules/payment/order-cancelled.handler.js';
@@ -34,18 +34,14 @@ export async function startPaymentWorker(
   const base = options.provider ?? new SimulatedPaymentProvider(orm);
   const provider = options.wrapProvider ? options.wrapProvider(base) : base;
   const paymentTokens = new SealedBox(env.PAYMENT_TOKEN_KEY);
-  const { broker, housekeeping } = connectMessaging(orm, env, log);
+  const { broker, housekeeping, consume } = connectMessaging(orm, env, log);
   const relay = new OutboxRelay(orm, broker, log);
   relay.start();
-  const consumer = await startConsumer<Prepared>({
+  const consumer = await consume<Prepared>({
     name: env.PAYMENT_QUEUE,
     events: [...CONSUMED_EVENTS.payment],
     prefetch: PREFETCH,
     poolReserve: POOL_RESERVE,
-    transientBackoff: { baseMs: env.CONSUMER_RETRY_BASE_MS, capMs: env.CONSUMER_RETRY_CAP_MS },
-    orm,
-    broker,
-    log,
     // The provider is called here, before the inbox transaction and outside any (see chargeOrder).
     prepare: async (event, em, eventLog) => {
       if (event.type === 'order.placed')
