@@ -49,35 +49,35 @@ export async function startSystem(options: SystemOptions = {}) {
   };
   const redisKeyPrefix = `test:${randomBytes(4).toString('hex')}:`;
   const queueSuffix = randomBytes(4).toString('hex');
+  // Every service declares every consumer's queue, so each must know all their names.
+  const queues = {
+    order: `order.${queueSuffix}`,
+    product: `product.${queueSuffix}`,
+    cart: `cart.${queueSuffix}`,
+    payment: `payment.${queueSuffix}`,
+    notification: `notification.${queueSuffix}`,
+  };
   const rabbitmqUrl = options.rabbitmqUrl ?? RABBITMQ_URL;
   const closers = new Map<string, () => Promise<void>>();
   const mails: OutgoingMail[] = [];
   const cleanUp = async () => {
     for (const close of [...closers.values()].reverse()) await close().catch(() => undefined);
     await dropDatabases(Object.values(databases));
-    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE, [
-      `order.${queueSuffix}`,
-      `product.${queueSuffix}`,
-      `cart.${queueSuffix}`,
-      `payment.${queueSuffix}`,
-      `notification.${queueSuffix}`,
-    ]).catch(() => undefined);
+    await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE, Object.values(queues)).catch(() => undefined);
   };
-  // Every service declares every consumer's queue, so each must know all their names.
   const env: NodeJS.ProcessEnv = {
     ...TEST_ENV,
     RABBITMQ_URL: rabbitmqUrl,
-    ORDER_QUEUE: `order.${queueSuffix}`,
-    PRODUCT_QUEUE: `product.${queueSuffix}`,
-    CART_QUEUE: `cart.${queueSuffix}`,
-    PAYMENT_QUEUE: `payment.${queueSuffix}`,
-    NOTIFICATION_QUEUE: `notification.${queueSuffix}`,
+    ORDER_QUEUE: queues.order,
+    PRODUCT_QUEUE: queues.product,
+    CART_QUEUE: queues.cart,
+    PAYMENT_QUEUE: queues.payment,
+    NOTIFICATION_QUEUE: queues.notification,
   };
   const paymentEnv = loadPaymentEnv({
     ...env,
     PAYMENT_PORT: '0',
     PAYMENT_DATABASE_URL: databases.payment,
-    PAYMENT_QUEUE: `payment.${queueSuffix}`,
   });
   const startPayment = async () => {
     const payment = await startPaymentWorker(paymentEnv, options.paymentProvider ? { wrapProvider: options.paymentProvider } : {});
@@ -112,7 +112,6 @@ export async function startSystem(options: SystemOptions = {}) {
         CART_URL: cart.server.url,
         PRODUCT_URL: productUrl,
         REDIS_KEY_PREFIX: redisKeyPrefix,
-        ORDER_QUEUE: `order.${queueSuffix}`,
         ORDER_SWEEP_INTERVAL_MS: '200',
         ...options.orderEnv,
       }),
@@ -127,7 +126,6 @@ export async function startSystem(options: SystemOptions = {}) {
             ...env,
             NOTIFICATION_PORT: '0',
             NOTIFICATION_DATABASE_URL: databases.notification,
-            NOTIFICATION_QUEUE: `notification.${queueSuffix}`,
           }),
           { transport: { send: async (mail) => void mails.push(mail) } },
         )
@@ -164,7 +162,7 @@ export async function startSystem(options: SystemOptions = {}) {
       },
       /** Mails the notification worker sent. */
       mails,
-      queues: { order: `order.${queueSuffix}`, payment: `payment.${queueSuffix}`, notification: `notification.${queueSuffix}` },
+      queues,
       client,
       /** Another gateway instance in front of the same subgraphs (scale-out tests); closed with the system. */
       async startGateway(extra: NodeJS.ProcessEnv = {}) {
@@ -207,7 +205,7 @@ export async function startSystem(options: SystemOptions = {}) {
                 ...(notification ? [notification.consumer] : []),
               ],
               broker,
-              queues: ['order', 'product', 'cart', 'payment', 'notification'].map((name) => `${name}.${queueSuffix}`),
+              queues: Object.values(queues),
               also: async () =>
                 !notification ||
                 (await notification.orm.em.fork().getConnection().execute(`select 1 from mails where status = 'pending' limit 1`))
