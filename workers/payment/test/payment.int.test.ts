@@ -163,6 +163,10 @@ describe('payment worker (real RabbitMQ and Postgres)', () => {
     await publish(order, eventId);
     await refused;
     assert.deepEqual(charges.slice(0, 1), ['retry']);
+    // It keeps failing the same way, so after its attempts it is dead-lettered; waited for here, so its retries do not
+    // run beside the later tests (whose checks look at every open transaction in this database).
+    await deliveries.settled(eventId, 1, 15_000);
+    assert.deepEqual(deliveries.final(eventId), ['dead']);
     assert.equal(await worker.orm.em.fork().count(SimulatedCharge, { idempotencyKey: `order:${order.orderId}` }), 0);
     assert.deepEqual(outcomesFor(order.orderId), []);
   });
