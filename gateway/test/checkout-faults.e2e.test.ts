@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '@shop/kit';
@@ -246,8 +247,10 @@ describe('checkout while RabbitMQ is cut off, and the messaging faults', () => {
       `order:${order.id}`,
     ]);
     assert.equal(Number(charged!.n), 1, 'the provider charged before the crash');
+    // The delivery is still in the worker's hands when its channel closes: nothing it does afterwards can ack it.
+    const channelClosed = once(system.payment!.consumer.channel, 'close');
     const killed = system.killPayment();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await channelClosed;
     hold.release?.(new Error('worker process died'));
     await killed;
     const restarted = await system.startPayment();

@@ -18,6 +18,8 @@ export interface MessagingMetricsOptions {
   readTimeoutMs?: number;
   /** How long a broker read is reused (default 5 s): every scrape of every service need not ask RabbitMQ. */
   queueCacheMs?: number;
+  /** How long the outbox backlog read is reused (default 500 ms): the gauges of one scrape share it. */
+  outboxCacheMs?: number;
 }
 
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
@@ -77,7 +79,7 @@ export function messagingMetrics(registry: Registry, options: MessagingMetricsOp
         );
         return rows[0];
       },
-      500,
+      options.outboxCacheMs ?? 500,
       timeoutMs,
       'the outbox backlog read',
     );
