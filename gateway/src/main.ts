@@ -1,3 +1,4 @@
+import './tracing.js';
 import { createLogger, runService } from '@shop/kit';
 import { loadGatewayEnv } from './environment.js';
 import { startGateway } from './gateway.js';

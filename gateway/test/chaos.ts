@@ -1,23 +1,20 @@
 // `npm run chaos [-- --small] [--key=value ...]`: the whole system as `npm start` runs it (one process per service), with
 // TCP proxies this script controls between every service and its Postgres, RabbitMQ and Redis, a checkout workload
 // through the gateway, a schedule of faults, then a table of invariants. Exits non-zero if any check fails.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger, generateSigningKey } from '@shop/kit';
+import { createLogger } from '@shop/kit';
 import { dropDatabases, startTcpProxy, testDatabaseUrl } from '@shop/kit/testing';
 import { Broker, listDeadLetters } from '@shop/messaging';
 import { removeExchange } from '@shop/messaging/testing';
 import { createShopClient, ShopApiError, type ShopClient } from '@shop/sdk';
 import pg from 'pg';
+import { ADMIN, BROKER_USERS, processEnvironments, REDIS_USERS, root, Supervisor, type DatabaseName } from './processes.js';
 
-const root = path.resolve(__dirname, '../../..');
 const POSTGRES = { host: '127.0.0.1', port: 5432 };
 const RABBITMQ = { host: '127.0.0.1', port: 5672, url: 'amqp://guest:guest@127.0.0.1:5672' };
 const REDIS = { host: '127.0.0.1', port: 6379 };
-const ADMIN = { email: process.env.ADMIN_EMAIL ?? 'admin@example.com', password: process.env.ADMIN_PASSWORD ?? 'admin-password-123' };
 
 // ---------------------------------------------------------------- parameters
 
@@ -95,14 +92,6 @@ function random(seed: number) {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const codeOf = (error: unknown) => (error instanceof ShopApiError ? (error.code ?? `HTTP ${error.status}`) : 'NETWORK');
 
 /** Retries `call` through infrastructure failures until `deadline`; codes in `permanent` end it at once. */
@@ -127,86 +116,6 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
   } finally {
     await client.end();
   }
-}
-
-// ---------------------------------------------------------------- processes
-
-const SERVICES = {
-  user: 'subgraphs/user/dist/src/main.js',
-  product: 'subgraphs/product/dist/src/main.js',
-  cart: 'subgraphs/cart/dist/src/main.js',
-  order: 'subgraphs/order/dist/src/main.js',
-  notification: 'workers/notification/dist/src/main.js',
-  payment: 'workers/payment/dist/src/main.js',
-  gateway: 'gateway/dist/src/main.js',
-} as const;
-type ServiceName = keyof typeof SERVICES;
-
-/** Runs each service as its own process (as `npm start` does), restarting one that exits as an orchestrator would. */
-class Supervisor {
-  private readonly children = new Map<ServiceName, ChildProcess>();
-  private readonly expectedExit = new Set<ServiceName>();
-  readonly unexpectedExits: string[] = [];
-  stopping = false;
-
-  constructor(
-    private readonly logDir: string,
-    private readonly envs: Record<ServiceName, NodeJS.ProcessEnv>,
-  ) {}
-
-  start(name: ServiceName) {
-    const log = createWriteStream(path.join(this.logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, SERVICES[name])], {
-      cwd: root,
-      env: { ...process.env, ...this.envs[name] },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    child.on('exit', (code, signal) => {
-      if (this.children.get(name) === child) this.children.delete(name);
-      if (this.stopping) return;
-      if (this.expectedExit.delete(name)) return;
-      this.unexpectedExits.push(`${name} (${signal ?? code}) at ${elapsed().trim()}`);
-      progress(`${name} exited unexpectedly (${signal ?? code}); restarting it in 1 s`);
-      setTimeout(() => !this.stopping && this.start(name), 1000);
-    });
-    this.children.set(name, child);
-  }
-
-  /** SIGKILL, as a crash would, then a fresh process. */
-  async crash(name: ServiceName) {
-    const child = this.children.get(name);
-    if (!child) return;
-    this.expectedExit.add(name);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    this.start(name);
-  }
-
-  async stopAll() {
-    this.stopping = true;
-    const children = [...this.children.values()];
-    const exits = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
-    for (const child of children) child.kill('SIGTERM');
-    const timer = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 10_000);
-    await Promise.all(exits);
-    clearTimeout(timer);
-  }
-}
-
-async function waitReady(name: string, port: number, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`${name} was not ready on port ${port} after ${timeoutMs / 1000}s`);
 }
 
 // ---------------------------------------------------------------- the run
@@ -245,16 +154,9 @@ async function main() {
     payment: testDatabaseUrl('payment'),
     notification: testDatabaseUrl('notification'),
   };
-  const exchange = `chaos.${runId}`;
-  const queues = {
-    order: `${exchange}.order`,
-    product: `${exchange}.product`,
-    cart: `${exchange}.cart`,
-    payment: `${exchange}.payment`,
-    notification: `${exchange}.notification`,
-  };
   const proxies: Record<string, Proxy> = {};
   let supervisor: Supervisor | null = null;
+  let messaging: { exchange: string; queues: Record<string, string> } | null = null;
   const clients: ShopClient[] = [];
 
   let cleaned = false;
@@ -268,7 +170,7 @@ async function main() {
     // CHAOS_KEEP=1 keeps the databases for a look afterwards (drop them by hand: their names are printed).
     if (process.env.CHAOS_KEEP === '1') console.log(`kept databases: ${JSON.stringify(databases)}`);
     else await dropDatabases(Object.values(databases)).catch((error: unknown) => console.error('dropping databases:', error));
-    await removeExchange(RABBITMQ.url, exchange, Object.values(queues)).catch(() => undefined);
+    if (messaging) await removeExchange(RABBITMQ.url, messaging.exchange, Object.values(messaging.queues)).catch(() => undefined);
   };
   process.once('SIGINT', () => {
     progress('SIGINT');
@@ -279,8 +181,8 @@ async function main() {
     // One proxy per service per dependency, so a fault can hit one service's database alone.
     const proxied = (target: { host: string; port: number }) => startTcpProxy(target.port, target.host);
     for (const name of Object.keys(databases)) proxies[`${name}.pg`] = await proxied(POSTGRES);
-    for (const name of ['user', 'product', 'cart', 'order', 'payment', 'notification']) proxies[`${name}.amqp`] = await proxied(RABBITMQ);
-    for (const name of ['gateway', 'product', 'order']) proxies[`${name}.redis`] = await proxied(REDIS);
+    for (const name of BROKER_USERS) proxies[`${name}.amqp`] = await proxied(RABBITMQ);
+    for (const name of REDIS_USERS) proxies[`${name}.redis`] = await proxied(REDIS);
     const viaProxy = (url: string, proxy: string) => {
       const parsed = new URL(url);
       parsed.hostname = '127.0.0.1';
@@ -291,101 +193,21 @@ async function main() {
     const amqpUrl = (name: string) => viaProxy(RABBITMQ.url, `${name}.amqp`);
     const redisUrl = (name: string) => `redis://127.0.0.1:${proxies[`${name}.redis`]!.port}`;
 
-    const ports = {
-      user: await freePort(),
-      product: await freePort(),
-      cart: await freePort(),
-      order: await freePort(),
-      notification: await freePort(),
-      payment: await freePort(),
-      gateway: await freePort(),
-    };
-    const subgraph = (name: 'user' | 'product' | 'cart' | 'order') => `http://127.0.0.1:${ports[name]}/graphql`;
-    const common: NodeJS.ProcessEnv = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
-      EVENTS_EXCHANGE: exchange,
-      ORDER_QUEUE: queues.order,
-      PRODUCT_QUEUE: queues.product,
-      CART_QUEUE: queues.cart,
-      PAYMENT_QUEUE: queues.payment,
-      NOTIFICATION_QUEUE: queues.notification,
-      REDIS_KEY_PREFIX: `chaos:${runId}:`,
-      USER_SIGNING_KEY: JSON.stringify(generateSigningKey()),
-      USER_JWKS: '',
-      USER_JWKS_URL: `http://127.0.0.1:${ports.user}/.well-known/jwks.json`,
-      GATEWAY_TOKEN_SECRET: randomBytes(32).toString('base64'),
-      SERVICE_TOKEN_SECRET: randomBytes(32).toString('base64'),
-      PAYMENT_TOKEN_KEY: randomBytes(32).toString('base64'),
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      MAIL_DIR: path.join(logDir, 'mail'),
-    };
-    const limits = Object.fromEntries(
-      ['ANONYMOUS', 'USER', 'LOGIN_IP', 'LOGIN_ACCOUNT', 'REGISTER', 'REFRESH', 'LOGOUT', 'CHECKOUT'].map((b) => [
-        `RATE_LIMIT_${b}`,
-        '1000000/60',
-      ]),
-    );
-    const envs: Record<ServiceName, NodeJS.ProcessEnv> = {
-      user: { ...common, USER_PORT: String(ports.user), USER_DATABASE_URL: pgUrl('user'), RABBITMQ_URL: amqpUrl('user') },
-      product: {
-        ...common,
-        PRODUCT_PORT: String(ports.product),
-        PRODUCT_DATABASE_URL: pgUrl('product'),
-        RABBITMQ_URL: amqpUrl('product'),
-        REDIS_URL: redisUrl('product'),
-      },
-      cart: {
-        ...common,
-        CART_PORT: String(ports.cart),
-        CART_DATABASE_URL: pgUrl('cart'),
-        RABBITMQ_URL: amqpUrl('cart'),
-        PRODUCT_URL: subgraph('product'),
-      },
-      order: {
-        ...common,
-        ORDER_PORT: String(ports.order),
-        ORDER_DATABASE_URL: pgUrl('order'),
-        RABBITMQ_URL: amqpUrl('order'),
-        REDIS_URL: redisUrl('order'),
-        CART_URL: subgraph('cart'),
-        PRODUCT_URL: subgraph('product'),
-      },
-      notification: {
-        ...common,
-        NOTIFICATION_PORT: String(ports.notification),
-        NOTIFICATION_DATABASE_URL: pgUrl('notification'),
-        RABBITMQ_URL: amqpUrl('notification'),
-      },
-      payment: {
-        ...common,
-        PAYMENT_PORT: String(ports.payment),
-        PAYMENT_DATABASE_URL: pgUrl('payment'),
-        RABBITMQ_URL: amqpUrl('payment'),
-      },
-      gateway: {
-        ...common,
-        PORT: String(ports.gateway),
-        USER_URL: subgraph('user'),
-        PRODUCT_URL: subgraph('product'),
-        CART_URL: subgraph('cart'),
-        ORDER_URL: subgraph('order'),
-        REDIS_URL: redisUrl('gateway'),
-        WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '200',
-        ...limits,
-      },
-    };
-    supervisor = new Supervisor(logDir, envs);
-    const services = Object.keys(SERVICES).filter((s) => s !== 'gateway') as ServiceName[];
-    // The user service first: the others fetch its JWKS.
-    supervisor.start('user');
-    await waitReady('user', ports.user);
-    for (const name of services.filter((s) => s !== 'user')) supervisor.start(name);
-    await Promise.all(services.map((name) => waitReady(name, ports[name])));
-    supervisor.start('gateway');
-    await waitReady('gateway', ports.gateway);
-    const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
+    const run = await processEnvironments({
+      runId,
+      logDir,
+      databases: Object.fromEntries(Object.keys(databases).map((name) => [name, pgUrl(name as DatabaseName)])) as Record<
+        DatabaseName,
+        string
+      >,
+      rabbitmqUrl: amqpUrl,
+      redisUrl,
+      logLevel: process.env.CHAOS_LOG_LEVEL ?? 'warn',
+    });
+    messaging = run;
+    const { exchange, queues, gatewayUrl } = run;
+    supervisor = new Supervisor(logDir, run.envs, (message) => progress(`${message} exited unexpectedly; restarting it in 1 s`));
+    await supervisor.startAll(run.ports);
     progress(`system up: gateway ${gatewayUrl}`);
 
     // ------------------------------------------------ set-up: products and users

@@ -1,4 +1,12 @@
-import { FINAL_ORDER_STATUSES, orderStatusChannel, type Caller, type OrderStatusMessage } from '@shop/kit';
+import {
+  extractTraceContext,
+  FINAL_ORDER_STATUSES,
+  markSpan,
+  orderStatusChannel,
+  withTraceContext,
+  type Caller,
+  type OrderStatusMessage,
+} from '@shop/kit';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -125,6 +133,14 @@ class Group {
 
   private deliver(read: Read): void {
     if (read.revision <= this.revision) return;
+    markSpan('deliver orderStatusChanged', {
+      attributes: {
+        'shop.order.id': this.plan.orderId,
+        'shop.order.status': read.status,
+        'shop.order.revision': read.revision,
+        'shop.subscribers': this.streams.size,
+      },
+    });
     this.revision = read.revision;
     this.latest = read.result;
     for (const stream of this.streams) stream.push(read.result);
@@ -244,7 +260,19 @@ export class OrderStatusHub {
     let channel = this.channels.get(orderId);
     if (!channel) {
       const subscription = this.pubsub.subscribe(orderStatusChannel(this.prefix, orderId), (message: OrderStatusMessage) => {
-        for (const member of this.channels.get(orderId)?.groups ?? []) member.kick(Number(message.revision));
+        // The change's trace goes on here: the reads this announcement causes, and the delivery, are part of it.
+        const received = markSpan('receive order status', {
+          kind: 'consumer',
+          parent: extractTraceContext(message as unknown as Record<string, unknown>),
+          attributes: {
+            'shop.order.id': orderId,
+            'shop.order.status': String(message.status),
+            'shop.order.revision': Number(message.revision),
+          },
+        });
+        withTraceContext(received, () => {
+          for (const member of this.channels.get(orderId)?.groups ?? []) member.kick(Number(message.revision));
+        });
       });
       channel = { subscription, groups: new Set() };
       this.channels.set(orderId, channel);

@@ -23,3 +23,4 @@ export * from './topics.js';
 export * from './dev-keys.js';
 export * from './internal-auth.js';
 export * from './sealed-box.js';
+export * from './tracing.js';

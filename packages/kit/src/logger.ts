@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { activeTraceIds } from './tracing.js';
 
 export type { Logger };
 
@@ -20,5 +21,7 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
       censor: '[redacted]',
     },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Inside a traced request or message, each line names its trace and span.
+    mixin: () => activeTraceIds() ?? {},
   });
 }

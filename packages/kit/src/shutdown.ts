@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { stopTracing } from './tracing.js';
 
 /** Runs the closers in order on SIGINT/SIGTERM, once; exits non-zero if one fails or takes too long. */
 export function onShutdown(log: Logger, closers: Array<() => Promise<unknown>>, timeoutMs = 10_000): void {
@@ -14,6 +15,8 @@ export function onShutdown(log: Logger, closers: Array<() => Promise<unknown>>, 
     timer.unref();
     try {
       for (const close of closers) await close();
+      // The last spans (those of the shutdown itself included) go out before the process does.
+      await stopTracing().catch((error: unknown) => log.warn({ err: error }, 'traces not flushed'));
       process.exit(0);
     } catch (error) {
       log.error({ err: error }, 'shutdown failed');

@@ -8,6 +8,9 @@ export interface OrderStatusMessage {
   /** 1 when placed, +1 per change. */
   revision: number;
   at: string;
+  /** The W3C trace context of the change (absent when tracing is off): the delivery to subscribers continues it. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** Statuses an order never leaves: a status stream ends after one of these. */

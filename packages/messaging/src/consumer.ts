@@ -1,6 +1,7 @@
 import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { extractTraceContext, inSpan } from '@shop/kit';
 import type { Logger } from 'pino';
 import { watchChannel, type Broker } from './broker.js';
 import { ContractViolation, parseEvent, type EventType, type ParsedEvent } from './contracts.js';
@@ -191,20 +192,39 @@ export async function startConsumer<P = undefined>(options: ConsumerOptions<P>):
     const ticket = await pacer.enter();
     // Closing: leave the message unacked; the broker redelivers it to the next consumer.
     if (!ticket) return;
-    let applied: boolean;
-    try {
-      applied = await apply(event, log);
-    } catch (error) {
-      const failure = classifyFailure(error);
-      pacer.leave(ticket, failure.infrastructure ? 'transient' : 'ok');
-      await settleFailure(channel, message, event, log, error, failure);
-      return;
-    }
-    pacer.leave(ticket, 'ok');
-    // Ack only after the inbox row commits; a crash before this redelivers, and the inbox drops the twin.
-    channel.ack(message);
-    report(applied ? 'applied' : 'duplicate', event);
-    if (!applied) log.info('duplicate delivery ignored');
+    // The delivery continues the trace of the publish (its headers), so the handler's queries and the events it
+    // records belong to the request that started it all.
+    const attributes = {
+      'messaging.system': 'rabbitmq',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': event.type,
+      'messaging.consumer.group.name': options.name,
+      'messaging.message.id': event.id,
+      'messaging.message.conversation_id': event.correlationId,
+    };
+    await inSpan(
+      `process ${event.type}`,
+      { kind: 'consumer', parent: extractTraceContext(message.properties.headers), attributes },
+      async (span) => {
+        let applied: boolean;
+        try {
+          applied = await apply(event, log);
+        } catch (error) {
+          const failure = classifyFailure(error);
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setAttributes({ 'shop.outcome': failure.class, 'error.type': failure.why });
+          pacer.leave(ticket, failure.infrastructure ? 'transient' : 'ok');
+          await settleFailure(channel, message, event, log, error, failure);
+          return;
+        }
+        pacer.leave(ticket, 'ok');
+        // Ack only after the inbox row commits; a crash before this redelivers, and the inbox drops the twin.
+        channel.ack(message);
+        span.setAttribute('shop.outcome', applied ? 'applied' : 'duplicate');
+        report(applied ? 'applied' : 'duplicate', event);
+        if (!applied) log.info('duplicate delivery ignored');
+      },
+    );
   }
 
   async function settleFailure(

@@ -8,7 +8,7 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/c
   expression: 'create index "outbox_due_index" on "outbox" ("next_attempt_at", "created_at") where "published_at" is null',
 })
 export class OutboxMessage {
-  [OptionalProps]?: 'createdAt' | 'publishedAt' | 'attempts' | 'lastError' | 'nextAttemptAt';
+  [OptionalProps]?: 'createdAt' | 'publishedAt' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'traceContext';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -35,6 +35,13 @@ export class OutboxMessage {
   /** The relay leaves the row alone until then: now at first, later after each failed attempt (backoff). */
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   nextAttemptAt: Date = new Date();
+
+  /**
+   * The W3C trace context (`traceparent`, `tracestate`) of the change that recorded the event, so its trace goes on
+   * when the relay publishes it, however much later (a broker outage). Null when tracing is off.
+   */
+  @Property({ type: 'json', nullable: true })
+  traceContext: Record<string, string> | null = null;
 }
 
 /** One row per event a consumer has applied; inserted in the same transaction as the effect. */

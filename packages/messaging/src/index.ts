@@ -11,3 +11,4 @@ export * from './topology.js';
 export * from './housekeeping.js';
 export * from './service.js';
 export * from './metrics.js';
+export * from './migrations.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { injectTraceContext, markSpan } from '@shop/kit';
 import { eventContracts, type EventData, type EventEnvelope, type EventType } from './contracts.js';
 import { OutboxMessage } from './entities.js';
 
@@ -10,6 +11,19 @@ import { OutboxMessage } from './entities.js';
 export function recordEvent<T extends EventType>(em: EntityManager, type: T, data: EventData<T>, correlationId: string): EventEnvelope<T> {
   const parsed = eventContracts[type].parse(data) as EventData<T>;
   const envelope: EventEnvelope<T> = { id: randomUUID(), type, occurredAt: new Date().toISOString(), correlationId, data: parsed };
-  em.persist(em.create(OutboxMessage, { id: envelope.id, type, envelope: envelope as unknown as Record<string, unknown> }));
+  // A point in the trace of the change: the relay's publish, and every consumer after it, continue from here.
+  const recorded = markSpan(`record ${type}`, {
+    kind: 'producer',
+    attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': type, 'messaging.message.id': envelope.id },
+  });
+  const traceContext = injectTraceContext(recorded);
+  em.persist(
+    em.create(OutboxMessage, {
+      id: envelope.id,
+      type,
+      envelope: envelope as unknown as Record<string, unknown>,
+      traceContext: traceContext.traceparent ? traceContext : null,
+    }),
+  );
   return envelope;
 }

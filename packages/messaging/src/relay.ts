@@ -1,5 +1,5 @@
 import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
-import { BACKGROUND_SQL, PollingLoop } from '@shop/kit';
+import { BACKGROUND_SQL, extractTraceContext, injectTraceContext, inSpan, PollingLoop } from '@shop/kit';
 import type { Logger } from 'pino';
 import { UnroutableError, type Broker } from './broker.js';
 import type { EventType } from './contracts.js';
@@ -21,6 +21,7 @@ interface Row {
   type: string;
   attempts: number;
   envelope: { id: string; type: string; correlationId: string; occurredAt: string };
+  trace_context: Record<string, string> | null;
 }
 
 /**
@@ -94,7 +95,7 @@ export class OutboxRelay {
     if (pending.length === 0) return 0;
     const { sent, brokerFailure } = await idle.transactional(async (em) => {
       const rows: Row[] = await em.execute(
-        `select id, type, attempts, envelope from outbox where published_at is null and next_attempt_at <= now()
+        `select id, type, attempts, envelope, trace_context from outbox where published_at is null and next_attempt_at <= now()
          order by next_attempt_at, created_at limit ? for update skip locked`,
         [this.batchSize],
       );
@@ -128,18 +129,36 @@ export class OutboxRelay {
 
   private async publish(row: Row): Promise<void> {
     const content = Buffer.from(JSON.stringify(row.envelope));
-    const options = {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: row.id,
-      type: row.type,
-      correlationId: row.envelope.correlationId,
-      timestamp: Math.floor(Date.parse(row.envelope.occurredAt) / 1000),
-      timeout: this.publishTimeoutMs,
-    };
-    if (ANNOUNCED_ONLY_EVENTS.includes(row.type as EventType))
-      await this.broker.publisher().publish(this.broker.exchange, row.type, content, options);
-    else await this.broker.publishMandatory(row.type, content, options);
+    await inSpan(
+      `publish ${row.type}`,
+      {
+        kind: 'producer',
+        parent: extractTraceContext(row.trace_context),
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': row.type,
+          'messaging.message.id': row.id,
+          'messaging.message.conversation_id': row.envelope.correlationId,
+        },
+      },
+      async () => {
+        const options = {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: row.id,
+          type: row.type,
+          correlationId: row.envelope.correlationId,
+          timestamp: Math.floor(Date.parse(row.envelope.occurredAt) / 1000),
+          timeout: this.publishTimeoutMs,
+          // The consumer continues the trace from this publish.
+          headers: injectTraceContext(),
+        };
+        if (ANNOUNCED_ONLY_EVENTS.includes(row.type as EventType))
+          await this.broker.publisher().publish(this.broker.exchange, row.type, content, options);
+        else await this.broker.publishMandatory(row.type, content, options);
+      },
+    );
   }
 
   private async recordFailure(em: SqlEntityManager, row: Row, error: unknown): Promise<void> {

@@ -1,3 +1,4 @@
+import './tracing.js';
 import 'reflect-metadata';
 import { createLogger, runService } from '@shop/kit';
 import { startProductService } from './app.js';

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { OutboxTraceContextMigration } from '@shop/messaging';
 import { Migration20261121181937 } from './Migration20261121181937.js';
 import { Migration20261121182912 } from './Migration20261121182912.js';
 import { Migration20261121184317 } from './Migration20261121184317.js';
@@ -13,4 +14,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121192243', class: Migration20261121192243 },
   { name: 'Migration20261121193201', class: Migration20261121193201 },
   { name: 'Migration20261210120000', class: Migration20261210120000 },
+  { name: 'Migration20261220120000', class: OutboxTraceContextMigration },
 ];

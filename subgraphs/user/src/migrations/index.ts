@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { OutboxTraceContextMigration } from '@shop/messaging';
 import { Migration20261121180950 } from './Migration20261121180950.js';
 import { Migration20261121191207 } from './Migration20261121191207.js';
 import { Migration20261202120000 } from './Migration20261202120000.js';
@@ -11,4 +12,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202120000', class: Migration20261202120000 },
   { name: 'Migration20261202130000', class: Migration20261202130000 },
   { name: 'Migration20261210120000', class: Migration20261210120000 },
+  { name: 'Migration20261220120000', class: OutboxTraceContextMigration },
 ];

@@ -1,4 +1,4 @@
-import { orderStatusChannel, type OrderStatusMessage } from '@shop/kit';
+import { injectTraceContext, orderStatusChannel, type OrderStatusMessage } from '@shop/kit';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
 import type { Order } from './order.entity.js';
@@ -25,6 +25,7 @@ export class StatusPublisher {
         status: order.status,
         revision: order.revision,
         at: order.updatedAt.toISOString(),
+        ...injectTraceContext(),
       };
       try {
         await this.pubsub.publish(this.channel(order.id), message);

@@ -1,4 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import { inSpan } from '@shop/kit';
 import { RetryLater, recordEvent, type EventEnvelope } from '@shop/messaging';
 import type { Logger } from 'pino';
 import { lockOrder } from './order-lock.js';
@@ -32,7 +33,11 @@ export async function refundOrder(
   if (payment?.status !== 'succeeded') return null;
   const { chargeId, amountCents, currency } = payment;
   if (chargeId === null || amountCents === null || currency === null) throw new Error(`succeeded payment ${payment.id} has no charge`);
-  return withTimeout(provider.refund({ idempotencyKey: `refund:${orderId}`, chargeId, amountCents, currency }), timeoutMs);
+  return inSpan(
+    'payment provider refund',
+    { kind: 'client', attributes: { 'shop.order.id': orderId, 'shop.amount_cents': amountCents } },
+    () => withTimeout(provider.refund({ idempotencyKey: `refund:${orderId}`, chargeId, amountCents, currency }), timeoutMs),
+  );
 }
 
 /**

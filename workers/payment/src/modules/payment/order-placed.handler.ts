@@ -1,6 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { recordEvent, type EventEnvelope } from '@shop/messaging';
-import type { SealedBox } from '@shop/kit';
+import { inSpan, type SealedBox } from '@shop/kit';
 import type { Logger } from 'pino';
 import { lockOrder } from './order-lock.js';
 import { Payment } from './payment.entity.js';
@@ -49,9 +49,17 @@ export async function chargeOrder(
     return { paymentId: payment.id, token };
   });
   if (!claim) return null;
-  const result = await withTimeout(
-    provider.charge({ idempotencyKey: `order:${orderId}`, amountCents: totalCents, currency, token: claim.token }),
-    timeoutMs,
+  const result = await inSpan(
+    'payment provider charge',
+    { kind: 'client', attributes: { 'shop.order.id': orderId, 'shop.amount_cents': totalCents, 'shop.currency': currency } },
+    async (span) => {
+      const charged = await withTimeout(
+        provider.charge({ idempotencyKey: `order:${orderId}`, amountCents: totalCents, currency, token: claim.token }),
+        timeoutMs,
+      );
+      span.setAttribute('shop.payment.outcome', charged.status);
+      return charged;
+    },
   );
   return { paymentId: claim.paymentId, result };
 }
