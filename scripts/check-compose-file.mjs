@@ -5,6 +5,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
+  composePort,
+  environmentOf,
   HELD_ONLY_BY,
   INFRASTRUCTURE,
   LOOPBACK,
@@ -27,14 +29,6 @@ const check = (ok, message) => {
 
 const { models, problems: modelProblems } = readEnvModels();
 problems.push(...modelProblems);
-
-const environmentOf = (service) => {
-  const env = service?.environment ?? {};
-  if (!Array.isArray(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? undefined : String(v)]));
-  return Object.fromEntries(
-    env.map((entry) => [entry.split('=')[0], entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : undefined]),
-  );
-};
 
 // Workspaces by package name, to follow a service's @shop/* dependencies into the image.
 const workspaces = JSON.parse(read('package.json')).workspaces.flatMap((pattern) =>
@@ -65,13 +59,7 @@ const services = compose?.services ?? {};
 const dockerfile = parseDockerfile(read('Dockerfile'));
 
 // Where each node service listens: its port variable in compose, else the code's default.
-const listening = {};
-for (const [name, spec] of Object.entries(NODE_SERVICES)) {
-  const env = environmentOf(services[name]);
-  const setVar = spec.portVars.find((v) => env[v] !== undefined);
-  const codeDefault = models[name]?.vars.get(spec.portVars.at(-1))?.defaultValue;
-  listening[name] = Number(setVar ? env[setVar] : (codeDefault ?? spec.port));
-}
+const listening = Object.fromEntries(Object.keys(NODE_SERVICES).map((name) => [name, composePort(name, services[name], models)]));
 const portOf = (name) => listening[name] ?? INFRASTRUCTURE[name]?.port;
 
 for (const [name, service] of Object.entries(services)) {
