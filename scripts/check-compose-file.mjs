@@ -62,8 +62,16 @@ const dockerfile = parseDockerfile(read('Dockerfile'));
 const listening = Object.fromEntries(Object.keys(NODE_SERVICES).map((name) => [name, composePort(name, services[name], models)]));
 const portOf = (name) => listening[name] ?? INFRASTRUCTURE[name]?.port;
 
+// A service with `profiles` (the monitoring tools) starts only when its profile is asked for: a plain `docker compose up`
+// must not need it. It may publish a port to this machine (127.0.0.1), and may go without a healthcheck when its image
+// has nothing to run one with, if it says so (`disable: true`) and nothing waits for it to be healthy.
+const optional = (name) => Boolean(services[name]?.profiles?.length);
+const healthless = (name) => services[name]?.healthcheck?.disable === true;
 for (const [name, service] of Object.entries(services)) {
-  check(service.healthcheck && !service.healthcheck.disable, `${name}: no healthcheck`);
+  check(
+    service.healthcheck && (!service.healthcheck.disable || (optional(name) && healthless(name))),
+    `${name}: no healthcheck${service.healthcheck?.disable ? ' (only a service with profiles may disable it)' : ''}`,
+  );
   const dependsOn = service.depends_on ?? {};
   if (Array.isArray(dependsOn)) {
     check(dependsOn.length === 0, `${name}: depends_on is a list, so it waits for start, not health; use { condition: service_healthy }`);
@@ -72,11 +80,23 @@ for (const [name, service] of Object.entries(services)) {
   for (const [dependency, options] of Object.entries(dependsOn)) {
     check(services[dependency], `${name}: depends_on ${dependency}, which is not a compose service`);
     check(options?.condition === 'service_healthy', `${name}: depends_on ${dependency} does not use condition: service_healthy`);
+    check(!healthless(dependency), `${name}: waits for ${dependency} to be healthy, but ${dependency} has no healthcheck`);
+    check(
+      optional(name) || !optional(dependency),
+      `${name}: depends_on ${dependency}, which runs only with --profile ${services[dependency]?.profiles?.join('/')}; a plain docker compose up would fail`,
+    );
   }
 }
 
-const published = Object.keys(services).filter((name) => services[name].ports?.length);
+const published = Object.keys(services).filter((name) => services[name].ports?.length && !optional(name));
 check(published.join() === 'gateway', `only the gateway may publish ports; published: ${published.join(', ') || 'none'}`);
+for (const name of Object.keys(services).filter(optional)) {
+  for (const mapping of services[name].ports ?? []) {
+    const hostIp =
+      typeof mapping === 'object' ? mapping.host_ip : String(mapping).split(':').length === 3 ? String(mapping).split(':')[0] : '';
+    check(hostIp === '127.0.0.1', `${name}: publishes ${typeof mapping === 'object' ? JSON.stringify(mapping) : mapping} beyond 127.0.0.1`);
+  }
+}
 
 const databases = new Map();
 const shared = Object.fromEntries(SHARED.map((key) => [key, new Map()]));
