@@ -5,6 +5,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
+  composePort,
+  environmentOf,
   HELD_ONLY_BY,
   INFRASTRUCTURE,
   LOOPBACK,
@@ -27,14 +29,6 @@ const check = (ok, message) => {
 
 const { models, problems: modelProblems } = readEnvModels();
 problems.push(...modelProblems);
-
-const environmentOf = (service) => {
-  const env = service?.environment ?? {};
-  if (!Array.isArray(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? undefined : String(v)]));
-  return Object.fromEntries(
-    env.map((entry) => [entry.split('=')[0], entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : undefined]),
-  );
-};
 
 // Workspaces by package name, to follow a service's @shop/* dependencies into the image.
 const workspaces = JSON.parse(read('package.json')).workspaces.flatMap((pattern) =>
@@ -65,17 +59,19 @@ const services = compose?.services ?? {};
 const dockerfile = parseDockerfile(read('Dockerfile'));
 
 // Where each node service listens: its port variable in compose, else the code's default.
-const listening = {};
-for (const [name, spec] of Object.entries(NODE_SERVICES)) {
-  const env = environmentOf(services[name]);
-  const setVar = spec.portVars.find((v) => env[v] !== undefined);
-  const codeDefault = models[name]?.vars.get(spec.portVars.at(-1))?.defaultValue;
-  listening[name] = Number(setVar ? env[setVar] : (codeDefault ?? spec.port));
-}
+const listening = Object.fromEntries(Object.keys(NODE_SERVICES).map((name) => [name, composePort(name, services[name], models)]));
 const portOf = (name) => listening[name] ?? INFRASTRUCTURE[name]?.port;
 
+// A service with `profiles` (the monitoring tools) starts only when its profile is asked for: a plain `docker compose up`
+// must not need it. It may publish a port to this machine (127.0.0.1), and may go without a healthcheck when its image
+// has nothing to run one with, if it says so (`disable: true`) and nothing waits for it to be healthy.
+const optional = (name) => Boolean(services[name]?.profiles?.length);
+const healthless = (name) => services[name]?.healthcheck?.disable === true;
 for (const [name, service] of Object.entries(services)) {
-  check(service.healthcheck && !service.healthcheck.disable, `${name}: no healthcheck`);
+  check(
+    service.healthcheck && (!service.healthcheck.disable || (optional(name) && healthless(name))),
+    `${name}: no healthcheck${service.healthcheck?.disable ? ' (only a service with profiles may disable it)' : ''}`,
+  );
   const dependsOn = service.depends_on ?? {};
   if (Array.isArray(dependsOn)) {
     check(dependsOn.length === 0, `${name}: depends_on is a list, so it waits for start, not health; use { condition: service_healthy }`);
@@ -84,11 +80,23 @@ for (const [name, service] of Object.entries(services)) {
   for (const [dependency, options] of Object.entries(dependsOn)) {
     check(services[dependency], `${name}: depends_on ${dependency}, which is not a compose service`);
     check(options?.condition === 'service_healthy', `${name}: depends_on ${dependency} does not use condition: service_healthy`);
+    check(!healthless(dependency), `${name}: waits for ${dependency} to be healthy, but ${dependency} has no healthcheck`);
+    check(
+      optional(name) || !optional(dependency),
+      `${name}: depends_on ${dependency}, which runs only with --profile ${services[dependency]?.profiles?.join('/')}; a plain docker compose up would fail`,
+    );
   }
 }
 
-const published = Object.keys(services).filter((name) => services[name].ports?.length);
+const published = Object.keys(services).filter((name) => services[name].ports?.length && !optional(name));
 check(published.join() === 'gateway', `only the gateway may publish ports; published: ${published.join(', ') || 'none'}`);
+for (const name of Object.keys(services).filter(optional)) {
+  for (const mapping of services[name].ports ?? []) {
+    const hostIp =
+      typeof mapping === 'object' ? mapping.host_ip : String(mapping).split(':').length === 3 ? String(mapping).split(':')[0] : '';
+    check(hostIp === '127.0.0.1', `${name}: publishes ${typeof mapping === 'object' ? JSON.stringify(mapping) : mapping} beyond 127.0.0.1`);
+  }
+}
 
 const databases = new Map();
 const shared = Object.fromEntries(SHARED.map((key) => [key, new Map()]));

@@ -150,6 +150,24 @@ export function readEnvModels() {
   return { models, problems };
 }
 
+/** A compose service's `environment` (a map or a `KEY=value` list) as strings; a bare `KEY` is undefined. */
+export function environmentOf(service) {
+  const env = service?.environment ?? {};
+  if (!Array.isArray(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? undefined : String(v)]));
+  return Object.fromEntries(
+    env.map((entry) => [entry.split('=')[0], entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : undefined]),
+  );
+}
+
+/** Where a node service listens in compose: its port variable there, else the code's default (from `readEnvModels`). */
+export function composePort(name, service, models) {
+  const spec = NODE_SERVICES[name];
+  const env = environmentOf(service);
+  const setVar = spec.portVars.find((v) => env[v] !== undefined);
+  const codeDefault = models[name]?.vars.get(spec.portVars.at(-1))?.defaultValue;
+  return Number(setVar ? env[setVar] : (codeDefault ?? spec.port));
+}
+
 /** Dockerfile stages by name, each with its parent (a stage or an image) and its instructions (continuations joined). */
 export function parseDockerfile(text) {
   const stages = new Map();
