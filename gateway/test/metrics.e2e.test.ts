@@ -159,6 +159,14 @@ describe('/metrics on every process', () => {
       'the payment worker to apply order.placed',
     );
     await waitFor(async () => (await shopper.client.Order({ id: placed.id })).order?.status === 'CONFIRMED', 'the order to be confirmed');
+    // The checkout funnel: this order went PENDING → PAID → CONFIRMED, one count each (only this test checks out here).
+    const reached = async (status: string) =>
+      total(await scrape(endpoints.order!), 'order_status_changes_total', { status }) -
+      total(before.order, 'order_status_changes_total', { status });
+    assert.deepEqual(
+      [await reached('PENDING'), await reached('PAID'), await reached('CONFIRMED'), await reached('CANCELLED')],
+      [1, 1, 1, 0],
+    );
 
     // Every consumer queue of the system, each kind, read from the broker (cached for a few seconds).
     const depths = (await scrape(endpoints.payment!)).filter((s) => s.name === 'messaging_queue_depth');

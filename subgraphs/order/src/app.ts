@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import {
+  Counter,
   createLogger,
   createMetrics,
   createOrm,
@@ -52,7 +53,14 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
     subscriber: new Redis(env.REDIS_URL, { ...redisOptions, lazyConnect: true }),
   });
   pubsub.getPublisher().on('error', (error: Error) => log.warn({ err: error }, 'redis unavailable for status announcements'));
-  const publisher = new StatusPublisher(pubsub, env.REDIS_KEY_PREFIX, log);
+  // The checkout funnel: how many orders reached each status (a bounded label: the statuses of the state machine).
+  const statusChanges = new Counter({
+    name: 'order_status_changes_total',
+    help: 'Committed order status changes by the status reached (placements count as PENDING)',
+    labelNames: ['status'],
+    registers: [metrics],
+  });
+  const publisher = new StatusPublisher(pubsub, env.REDIS_KEY_PREFIX, log, (status) => statusChanges.inc({ status }));
 
   const { broker, housekeeping, consume } = connectMessaging(orm, env, log);
   const relay = new OutboxRelay(orm, broker, log);

@@ -12,6 +12,8 @@ export class StatusPublisher {
     private readonly pubsub: RedisPubSub,
     private readonly prefix: string,
     private readonly log: Logger,
+    /** Called with each committed status (a placement's PENDING included), for the checkout funnel metric. */
+    private readonly onAnnounced: (status: string) => void = () => undefined,
   ) {}
 
   channel(orderId: string): string {
@@ -27,6 +29,7 @@ export class StatusPublisher {
         at: order.updatedAt.toISOString(),
         ...injectTraceContext(),
       };
+      this.onAnnounced(order.status);
       try {
         await this.pubsub.publish(this.channel(order.id), message);
       } catch (error) {
