@@ -12,6 +12,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { unauthenticated, forbidden } from './errors.js';
+import { VerifiedCache } from './verified-cache.js';
 
 /** SERVICE is for calls between our own services: only an internal credential makes one, never a user token. */
 export type Role = 'CUSTOMER' | 'ADMIN' | 'SERVICE';
@@ -123,6 +124,9 @@ export interface UserKeySource {
 
 /** Verifies user access tokens with the user service's public keys. A SERVICE role is never accepted from one. */
 export class UserTokenVerifier {
+  // A user's token is presented on each of their requests (and to each subgraph of one): verified once per process.
+  private readonly verified = new VerifiedCache<Caller>();
+
   constructor(
     private readonly keys: JWTVerifyGetKey,
     private readonly audience: TokenAudience,
@@ -141,6 +145,14 @@ export class UserTokenVerifier {
 
   /** The caller a token proves, or null for anything that does not verify (garbage, expired, another key or issuer). */
   async verify(token: string): Promise<Caller | null> {
+    const known = this.verified.get(token);
+    if (known) return known;
+    const caller = await this.check(token);
+    if (caller) this.verified.set(token, caller, caller.expiresAt);
+    return caller;
+  }
+
+  private async check(token: string): Promise<Caller | null> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         algorithms: [USER_TOKEN_ALGORITHM],

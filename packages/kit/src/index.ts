@@ -24,3 +24,4 @@ export * from './dev-keys.js';
 export * from './internal-auth.js';
 export * from './sealed-box.js';
 export * from './tracing.js';
+export * from './verified-cache.js';

@@ -1,4 +1,5 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { VerifiedCache } from './verified-cache.js';
 
 /** The header that carries an internal credential on every request to a subgraph. */
 export const INTERNAL_CREDENTIAL_HEADER = 'x-shop-internal';
@@ -88,6 +89,8 @@ export class ServiceCredentials {
 export class InternalTrust {
   private readonly gatewayKey: Uint8Array;
   private readonly serviceKey?: Uint8Array;
+  // Credentials are re-used for a minute by whoever minted them: most requests present one already verified.
+  private readonly verified = new VerifiedCache<InternalCaller>(1000);
 
   constructor(
     private readonly self: string,
@@ -99,14 +102,22 @@ export class InternalTrust {
 
   async verify(credential: string | string[] | undefined): Promise<InternalCaller | null> {
     if (typeof credential !== 'string' || credential.length > 2048) return null;
+    const known = this.verified.get(credential);
+    if (known) return known;
+    const caller = await this.check(credential);
+    if (caller) this.verified.set(credential, caller.caller, caller.expiresAt);
+    return caller?.caller ?? null;
+  }
+
+  private async check(credential: string): Promise<{ caller: InternalCaller; expiresAt: number | undefined } | null> {
     try {
-      await jwtVerify(credential, this.gatewayKey, {
+      const { payload } = await jwtVerify(credential, this.gatewayKey, {
         algorithms: [ALGORITHM],
         issuer: GATEWAY_ISSUER,
         audience: GATEWAY_AUDIENCE,
         requiredClaims: ['exp', 'iat'],
       });
-      return { kind: 'gateway' };
+      return { caller: { kind: 'gateway' }, expiresAt: payload.exp };
     } catch (error) {
       if (!(error instanceof joseErrors.JOSEError)) throw error;
     }
@@ -117,7 +128,9 @@ export class InternalTrust {
         audience: serviceAudience(this.self),
         requiredClaims: ['iss', 'exp', 'iat'],
       });
-      return payload.iss && payload.iss !== GATEWAY_ISSUER ? { kind: 'service', service: payload.iss } : null;
+      return payload.iss && payload.iss !== GATEWAY_ISSUER
+        ? { caller: { kind: 'service', service: payload.iss }, expiresAt: payload.exp }
+        : null;
     } catch (error) {
       // Stryker disable next-line ConditionalExpression: jose throws only JOSEErrors here (the key is never empty); the rethrow guards against a bug
       if (error instanceof joseErrors.JOSEError) return null;

@@ -16,17 +16,18 @@ export class Money {
   formatted!: string;
 }
 
-const formatters = new Map<string, Intl.NumberFormat>();
+// One formatter per currency, with its number of minor digits: `resolvedOptions()` costs several times a `format()`.
+const formatters = new Map<string, { format: Intl.NumberFormat; divisor: number }>();
 
 export function formatMoney(amountCents: number, currency: string): string {
   let formatter = formatters.get(currency);
   // Stryker disable next-line ConditionalExpression: equivalent, the cache only saves building a formatter; a new one formats the same
   if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    formatter = { format, divisor: 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2) };
     formatters.set(currency, formatter);
   }
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
-  return formatter.format(amountCents / 10 ** digits);
+  return formatter.format.format(amountCents / formatter.divisor);
 }
 
 export function money(amountCents: number, currency: string): Money {
