@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One recipe for every service: `docker build --target <user|product|cart|order|gateway> .` (compose does this).
+# One recipe for every service: `docker build --target <user|product|cart|order|recommendation|gateway> .` (compose does this).
 FROM node:22-bookworm-slim AS base
 WORKDIR /app
 
@@ -14,6 +14,7 @@ COPY subgraphs/user/package.json subgraphs/user/
 COPY subgraphs/product/package.json subgraphs/product/
 COPY subgraphs/cart/package.json subgraphs/cart/
 COPY subgraphs/order/package.json subgraphs/order/
+COPY subgraphs/recommendation/package.json subgraphs/recommendation/
 COPY workers/notification/package.json workers/notification/
 COPY workers/payment/package.json workers/payment/
 COPY schema/package.json schema/
@@ -64,6 +65,11 @@ FROM runtime-base AS order
 COPY --from=build /app/subgraphs/order/dist/src subgraphs/order/dist/src
 EXPOSE 4004
 CMD ["node", "subgraphs/order/dist/src/main.js"]
+
+FROM runtime-base AS recommendation
+COPY --from=build /app/subgraphs/recommendation/dist/src subgraphs/recommendation/dist/src
+EXPOSE 4005
+CMD ["node", "subgraphs/recommendation/dist/src/main.js"]
 
 FROM runtime-base AS gateway
 COPY --from=build /app/gateway/dist/src gateway/dist/src

@@ -10,6 +10,7 @@ const services = [
   { name: 'product', entry: 'subgraphs/product/dist/src/main.js', port: process.env.PRODUCT_PORT ?? '4002' },
   { name: 'cart', entry: 'subgraphs/cart/dist/src/main.js', port: process.env.CART_PORT ?? '4003' },
   { name: 'order', entry: 'subgraphs/order/dist/src/main.js', port: process.env.ORDER_PORT ?? '4004' },
+  { name: 'reco', entry: 'subgraphs/recommendation/dist/src/main.js', port: process.env.RECOMMENDATION_PORT ?? '4005' },
   { name: 'notify', entry: 'workers/notification/dist/src/main.js', port: process.env.NOTIFICATION_PORT ?? '4101' },
   { name: 'payment', entry: 'workers/payment/dist/src/main.js', port: process.env.PAYMENT_PORT ?? '4102' },
 ];
@@ -86,6 +87,7 @@ try {
     PRODUCT_URL: process.env.PRODUCT_URL ?? `http://127.0.0.1:${services[1].port}/graphql`,
     CART_URL: process.env.CART_URL ?? `http://127.0.0.1:${services[2].port}/graphql`,
     ORDER_URL: process.env.ORDER_URL ?? `http://127.0.0.1:${services[3].port}/graphql`,
+    RECOMMENDATION_URL: process.env.RECOMMENDATION_URL ?? `http://127.0.0.1:${services[4].port}/graphql`,
   });
   await waitReady('gateway', gatewayPort);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

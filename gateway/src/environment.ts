@@ -55,6 +55,7 @@ export const gatewayEnvSchema = z
     PRODUCT_URL: subgraphUrl,
     CART_URL: subgraphUrl,
     ORDER_URL: subgraphUrl,
+    RECOMMENDATION_URL: subgraphUrl,
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(2000),
     /** Operation limits, checked before any subgraph is called (HTTP and graphql-ws); the defaults pass every SDK operation. */
@@ -124,10 +125,13 @@ export const gatewayEnvSchema = z
       maxCost: env.MAX_QUERY_COST,
       maxDocumentBytes: env.MAX_DOCUMENT_BYTES,
     },
-    subgraphUrls: { user: env.USER_URL, product: env.PRODUCT_URL, cart: env.CART_URL, order: env.ORDER_URL } as Record<
-      string,
-      string | undefined
-    >,
+    subgraphUrls: {
+      user: env.USER_URL,
+      product: env.PRODUCT_URL,
+      cart: env.CART_URL,
+      order: env.ORDER_URL,
+      recommendation: env.RECOMMENDATION_URL,
+    } as Record<string, string | undefined>,
   }));
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -151,6 +151,7 @@ async function main() {
     product: testDatabaseUrl('product'),
     cart: testDatabaseUrl('cart'),
     order: testDatabaseUrl('order'),
+    recommendation: testDatabaseUrl('recommendation'),
     payment: testDatabaseUrl('payment'),
     notification: testDatabaseUrl('notification'),
   };

@@ -45,7 +45,7 @@ describe('/metrics on every process', () => {
   let endpoints: Record<string, string>;
   before(async () => {
     system = await startSystem();
-    const { user, cart, order, gateway, notification } = system.services;
+    const { user, cart, order, recommendation, gateway, notification } = system.services;
     const at = (graphqlUrl: string) => new URL('/metrics', graphqlUrl).toString();
     endpoints = {
       gateway: at(gateway.url),
@@ -53,6 +53,7 @@ describe('/metrics on every process', () => {
       product: at(system.product.server.url),
       cart: at(cart.server.url),
       order: at(order.server.url),
+      recommendation: at(recommendation.server.url),
       payment: `http://127.0.0.1:${system.payment!.port}/metrics`,
       notification: `http://127.0.0.1:${notification!.port}/metrics`,
     };
@@ -91,6 +92,7 @@ describe('/metrics on every process', () => {
         'messaging_outbox_oldest_age_seconds',
         'messaging_queue_depth',
       ],
+      recommendation: ['db_pool_connections_in_use', 'service_client_circuit_state', 'messaging_queue_depth'],
       payment: ['process_cpu_user_seconds_total', 'db_pool_connections_in_use', 'messaging_outbox_backlog', 'messaging_queue_depth'],
       notification: ['process_cpu_user_seconds_total', 'db_pool_connections_in_use', 'messaging_queue_depth'],
     };

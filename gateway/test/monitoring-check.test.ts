@@ -18,7 +18,7 @@ describe('npm run check:monitoring', () => {
   it('passes on monitoring/', () => {
     const result = checkMonitoring();
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^monitoring: \d+ checks passed \(\d+ metric families from the code, 7 scrape jobs\)/);
+    assert.match(result.stdout, /^monitoring: \d+ checks passed \(\d+ metric families from the code, 8 scrape jobs\)/);
   });
 
   it('fails on a copy with a mistake of each kind, naming each one and nothing else', () => {

@@ -18,6 +18,7 @@ export const SERVICES = {
   product: 'subgraphs/product/dist/src/main.js',
   cart: 'subgraphs/cart/dist/src/main.js',
   order: 'subgraphs/order/dist/src/main.js',
+  recommendation: 'subgraphs/recommendation/dist/src/main.js',
   notification: 'workers/notification/dist/src/main.js',
   payment: 'workers/payment/dist/src/main.js',
   gateway: 'gateway/dist/src/main.js',
@@ -25,7 +26,7 @@ export const SERVICES = {
 export type ServiceName = keyof typeof SERVICES;
 export type DatabaseName = Exclude<ServiceName, 'gateway'>;
 /** The services that use RabbitMQ and Redis (each may be given its own address, e.g. a proxy's). */
-export const BROKER_USERS = ['user', 'product', 'cart', 'order', 'payment', 'notification'] as const;
+export const BROKER_USERS = ['user', 'product', 'cart', 'order', 'recommendation', 'payment', 'notification'] as const;
 export const REDIS_USERS = ['gateway', 'product', 'order'] as const;
 
 export async function freePort(): Promise<number> {
@@ -74,10 +75,11 @@ export async function processEnvironments(options: ProcessSystemOptions) {
     cart: `${exchange}.cart`,
     payment: `${exchange}.payment`,
     notification: `${exchange}.notification`,
+    recommendation: `${exchange}.recommendation`,
   };
   const ports = {} as Record<ServiceName, number>;
   for (const name of Object.keys(SERVICES) as ServiceName[]) ports[name] = await freePort();
-  const subgraph = (name: 'user' | 'product' | 'cart' | 'order') => `http://127.0.0.1:${ports[name]}/graphql`;
+  const subgraph = (name: 'user' | 'product' | 'cart' | 'order' | 'recommendation') => `http://127.0.0.1:${ports[name]}/graphql`;
   const common: NodeJS.ProcessEnv = {
     NODE_ENV: 'test',
     LOG_LEVEL: options.logLevel ?? 'warn',
@@ -87,6 +89,7 @@ export async function processEnvironments(options: ProcessSystemOptions) {
     CART_QUEUE: queues.cart,
     PAYMENT_QUEUE: queues.payment,
     NOTIFICATION_QUEUE: queues.notification,
+    RECOMMENDATION_QUEUE: queues.recommendation,
     REDIS_KEY_PREFIX: `run:${options.runId}:`,
     USER_SIGNING_KEY: JSON.stringify(generateSigningKey()),
     USER_JWKS: '',
@@ -131,6 +134,13 @@ export async function processEnvironments(options: ProcessSystemOptions) {
       CART_URL: subgraph('cart'),
       PRODUCT_URL: subgraph('product'),
     },
+    recommendation: {
+      ...common,
+      RECOMMENDATION_PORT: String(ports.recommendation),
+      RECOMMENDATION_DATABASE_URL: databases.recommendation,
+      RABBITMQ_URL: rabbitmqUrl('recommendation'),
+      PRODUCT_URL: subgraph('product'),
+    },
     notification: {
       ...common,
       NOTIFICATION_PORT: String(ports.notification),
@@ -150,6 +160,7 @@ export async function processEnvironments(options: ProcessSystemOptions) {
       PRODUCT_URL: subgraph('product'),
       CART_URL: subgraph('cart'),
       ORDER_URL: subgraph('order'),
+      RECOMMENDATION_URL: subgraph('recommendation'),
       REDIS_URL: redisUrl('gateway'),
       WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '200',
       ...limits,

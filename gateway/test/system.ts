@@ -8,6 +8,7 @@ import { startNotificationWorker, loadNotificationEnv, type OutgoingMail } from 
 import { startOrderService, loadOrderEnv } from '@shop/order';
 import { startPaymentWorker, loadPaymentEnv, type PaymentProvider } from '@shop/payment-worker';
 import { startProductService, loadProductEnv } from '@shop/product';
+import { startRecommendationService, loadRecommendationEnv } from '@shop/recommendation';
 import { createShopClient, type ShopClient } from '@shop/sdk';
 import { startUserService, loadUserEnv } from '@shop/user';
 import { loadGatewayEnv, startGateway } from '../src/index.js';
@@ -28,6 +29,7 @@ export interface SystemOptions {
   productEnv?: NodeJS.ProcessEnv;
   cartEnv?: NodeJS.ProcessEnv;
   orderEnv?: NodeJS.ProcessEnv;
+  recommendationEnv?: NodeJS.ProcessEnv;
   /** Start the payment and notification workers too (default true). */
   workers?: boolean;
   /** Wraps the simulated provider the payment worker uses (to slow it down, count calls, ...). */
@@ -44,6 +46,7 @@ export async function startSystem(options: SystemOptions = {}) {
     product: testDatabaseUrl('product'),
     cart: testDatabaseUrl('cart'),
     order: testDatabaseUrl('order'),
+    recommendation: testDatabaseUrl('recommendation'),
     payment: testDatabaseUrl('payment'),
     notification: testDatabaseUrl('notification'),
   };
@@ -56,6 +59,7 @@ export async function startSystem(options: SystemOptions = {}) {
     cart: `cart.${queueSuffix}`,
     payment: `payment.${queueSuffix}`,
     notification: `notification.${queueSuffix}`,
+    recommendation: `recommendation.${queueSuffix}`,
   };
   const rabbitmqUrl = options.rabbitmqUrl ?? RABBITMQ_URL;
   const closers = new Map<string, () => Promise<void>>();
@@ -73,6 +77,7 @@ export async function startSystem(options: SystemOptions = {}) {
     CART_QUEUE: queues.cart,
     PAYMENT_QUEUE: queues.payment,
     NOTIFICATION_QUEUE: queues.notification,
+    RECOMMENDATION_QUEUE: queues.recommendation,
   };
   const paymentEnv = loadPaymentEnv({
     ...env,
@@ -118,6 +123,17 @@ export async function startSystem(options: SystemOptions = {}) {
       { prepare: true },
     );
     closers.set('order', order.close);
+    const recommendation = await startRecommendationService(
+      loadRecommendationEnv({
+        ...env,
+        RECOMMENDATION_PORT: '0',
+        RECOMMENDATION_DATABASE_URL: databases.recommendation,
+        PRODUCT_URL: productUrl,
+        ...options.recommendationEnv,
+      }),
+      { prepare: true },
+    );
+    closers.set('recommendation', recommendation.close);
     const workers = options.workers ?? true;
     let payment = workers ? await startPayment() : null;
     const notification = workers
@@ -139,6 +155,7 @@ export async function startSystem(options: SystemOptions = {}) {
         PRODUCT_URL: productUrl,
         CART_URL: cart.server.url,
         ORDER_URL: order.server.url,
+        RECOMMENDATION_URL: recommendation.server.url,
         REDIS_KEY_PREFIX: redisKeyPrefix,
         ...GENEROUS_RATE_LIMITS,
         ...options.gatewayEnv,
@@ -147,7 +164,7 @@ export async function startSystem(options: SystemOptions = {}) {
     const gateway = await startGateway(gatewayEnv());
     closers.set('gateway', gateway.close);
     const client = (token?: string | null): ShopClient => createShopClient({ url: gateway.url, token: token ?? null });
-    const services = { user, cart, order, gateway, notification };
+    const services = { user, cart, order, recommendation, gateway, notification };
     return {
       url: gateway.url,
       redisKeyPrefix,
@@ -196,11 +213,19 @@ export async function startSystem(options: SystemOptions = {}) {
         try {
           await systemQuiet(
             {
-              orms: [user.orm, product.orm, order.orm, ...(payment ? [payment.orm] : []), ...(notification ? [notification.orm] : [])],
+              orms: [
+                user.orm,
+                product.orm,
+                order.orm,
+                recommendation.orm,
+                ...(payment ? [payment.orm] : []),
+                ...(notification ? [notification.orm] : []),
+              ],
               consumers: [
                 product.consumer,
                 cart.consumer,
                 order.consumer,
+                recommendation.consumer,
                 ...(payment ? [payment.consumer] : []),
                 ...(notification ? [notification.consumer] : []),
               ],

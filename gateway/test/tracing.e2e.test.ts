@@ -90,7 +90,10 @@ describe('tracing: one checkout is one trace, from the gateway through every ser
   const runId = randomBytes(4).toString('hex');
   const logDir = path.join(root, 'var', 'test-tracing', runId);
   const databases = Object.fromEntries(
-    (['user', 'product', 'cart', 'order', 'payment', 'notification'] as const).map((name) => [name, testDatabaseUrl(name)]),
+    (['user', 'product', 'cart', 'order', 'recommendation', 'payment', 'notification'] as const).map((name) => [
+      name,
+      testDatabaseUrl(name),
+    ]),
   ) as Record<DatabaseName, string>;
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   let supervisor: Supervisor | undefined;

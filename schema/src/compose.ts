@@ -7,6 +7,7 @@ import { parse } from 'graphql';
 import { buildCartSubgraph } from '@shop/cart/schema';
 import { buildOrderSubgraph } from '@shop/order/schema';
 import { buildProductSubgraph } from '@shop/product/schema';
+import { buildRecommendationSubgraph } from '@shop/recommendation/schema';
 import { buildUserSubgraph } from '@shop/user/schema';
 
 /** Where each subgraph listens by default; the gateway overrides these from USER_URL, PRODUCT_URL, ... */
@@ -15,6 +16,7 @@ export const SUBGRAPHS = [
   { name: 'product', url: 'http://localhost:4002/graphql', build: buildProductSubgraph },
   { name: 'cart', url: 'http://localhost:4003/graphql', build: buildCartSubgraph },
   { name: 'order', url: 'http://localhost:4004/graphql', build: buildOrderSubgraph },
+  { name: 'recommendation', url: 'http://localhost:4005/graphql', build: buildRecommendationSubgraph },
 ] as const;
 
 const SCHEMA_DIR = path.resolve(__dirname, '../..');

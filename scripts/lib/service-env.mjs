@@ -12,6 +12,7 @@ export const NODE_SERVICES = {
   product: { dir: 'subgraphs/product', portVars: ['PRODUCT_PORT'], port: 4002 },
   cart: { dir: 'subgraphs/cart', portVars: ['CART_PORT'], port: 4003 },
   order: { dir: 'subgraphs/order', portVars: ['ORDER_PORT'], port: 4004 },
+  recommendation: { dir: 'subgraphs/recommendation', portVars: ['RECOMMENDATION_PORT'], port: 4005 },
   // The gateway takes PORT first, then GATEWAY_PORT.
   gateway: { dir: 'gateway', portVars: ['PORT', 'GATEWAY_PORT'], port: 4000 },
   notification: { dir: 'workers/notification', portVars: ['NOTIFICATION_PORT'], port: 4101 },
@@ -25,7 +26,7 @@ export const INFRASTRUCTURE = {
 // Variables whose value must be the same everywhere they are set: token issuer and audience, the internal secrets
 // (the gateway's checked by every subgraph, the services' own), and the key that seals payment tokens.
 export const SHARED = ['JWT_ISSUER', 'JWT_AUDIENCE', 'GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET', 'PAYMENT_TOKEN_KEY'];
-const SUBGRAPHS = ['user', 'product', 'cart', 'order'];
+const SUBGRAPHS = ['user', 'product', 'cart', 'order', 'recommendation'];
 // Who may hold what: only the user service signs user tokens and knows the admin's password; the gateway never holds
 // the services' secret; the workers hold neither internal credential; only order seals and payment opens payment tokens.
 export const HELD_ONLY_BY = {

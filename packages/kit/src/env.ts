@@ -35,7 +35,7 @@ const queueName = (fallback: string) => z.string().min(1).default(fallback);
 
 /**
  * Every consumer's durable queue (and its `.retry`, `.dlq`). Every service that publishes or consumes reads all
- * five: each declares the whole topology at start, so an event published before its consumer first ran waits.
+ * six: each declares the whole topology at start, so an event published before its consumer first ran waits.
  */
 export const eventQueuesEnv = z.object({
   ORDER_QUEUE: queueName('order'),
@@ -43,6 +43,7 @@ export const eventQueuesEnv = z.object({
   CART_QUEUE: queueName('cart'),
   PAYMENT_QUEUE: queueName('payment'),
   NOTIFICATION_QUEUE: queueName('notification'),
+  RECOMMENDATION_QUEUE: queueName('recommendation'),
 });
 
 const hours = (fallback: number, min: number) => z.coerce.number().min(min).default(fallback);

@@ -9,7 +9,14 @@ async function main(): Promise<void> {
   const [command, ...names] = process.argv.slice(2);
   const env = loadEnv(z.object({ RABBITMQ_URL: rabbitmqUrl, EVENTS_EXCHANGE: eventsExchange }).and(eventQueuesEnv));
   // Every consumer's queue as configured (ORDER_QUEUE, PRODUCT_QUEUE, ...): `list` with no names shows them all.
-  const consumers = [env.ORDER_QUEUE, env.PRODUCT_QUEUE, env.CART_QUEUE, env.PAYMENT_QUEUE, env.NOTIFICATION_QUEUE];
+  const consumers = [
+    env.ORDER_QUEUE,
+    env.PRODUCT_QUEUE,
+    env.CART_QUEUE,
+    env.PAYMENT_QUEUE,
+    env.NOTIFICATION_QUEUE,
+    env.RECOMMENDATION_QUEUE,
+  ];
   const broker = new Broker({ url: env.RABBITMQ_URL, exchange: env.EVENTS_EXCHANGE, log: createLogger('dlq', 'warn') });
   try {
     if (command === 'list') {

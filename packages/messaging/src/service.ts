@@ -14,6 +14,7 @@ export interface MessagingEnv {
   CART_QUEUE: string;
   PAYMENT_QUEUE: string;
   NOTIFICATION_QUEUE: string;
+  RECOMMENDATION_QUEUE: string;
   OUTBOX_RETENTION_HOURS: number;
   INBOX_RETENTION_HOURS: number;
   /** From the kit's consumerRetryEnv: needed by services that consume (`consume`), not by those that only publish. */
@@ -47,6 +48,7 @@ export function connectMessaging(
       cart: env.CART_QUEUE,
       payment: env.PAYMENT_QUEUE,
       notification: env.NOTIFICATION_QUEUE,
+      recommendation: env.RECOMMENDATION_QUEUE,
     }),
   });
   const housekeeping = startHousekeeping(orm, log, {

@@ -10,6 +10,8 @@ export const CONSUMED_EVENTS = {
   cart: ['order.placed'],
   payment: ['order.placed', 'order.cancelled'],
   notification: ['user.registered', 'order.confirmed', 'order.cancelled'],
+  // Co-purchase counts and best sellers. CONFIRMED is final (nothing cancels it), so order.cancelled is not needed.
+  recommendation: ['order.confirmed'],
 } as const satisfies Record<string, readonly EventType[]>;
 
 export type SystemConsumer = keyof typeof CONSUMED_EVENTS;
@@ -30,7 +32,7 @@ export type Topology = readonly ConsumerQueue[];
 
 /**
  * The queues of every consumer, named as configured (ORDER_QUEUE, PRODUCT_QUEUE, CART_QUEUE, PAYMENT_QUEUE,
- * NOTIFICATION_QUEUE): each service reads them all, so whichever starts first creates every queue and no event can be published into
+ * NOTIFICATION_QUEUE, RECOMMENDATION_QUEUE): each service reads them all, so whichever starts first creates every queue and no event can be published into
  * the void before its consumer has ever run.
  */
 export function systemTopology(queues: Partial<Record<SystemConsumer, string>> = {}): Topology {

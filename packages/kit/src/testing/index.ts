@@ -47,6 +47,7 @@ export const TEST_ENV = {
   CART_QUEUE: `${testExchange}.cart`,
   PAYMENT_QUEUE: `${testExchange}.payment`,
   NOTIFICATION_QUEUE: `${testExchange}.notification`,
+  RECOMMENDATION_QUEUE: `${testExchange}.recommendation`,
   USER_SIGNING_KEY: JSON.stringify(signingKey),
   USER_JWKS: JSON.stringify({ keys: [publicJwk(signingKey)] }),
   GATEWAY_TOKEN_SECRET: randomBytes(32).toString('base64url'),
