@@ -54,7 +54,27 @@ export const eventContracts = {
     detail: z.string().optional(),
     refunded: z.boolean().optional(),
   }),
-  'product.price_changed': z.object({ productId: uuid, oldPriceCents: cents, newPriceCents: cents, currency }),
+  'product.price_changed': z.object({
+    productId: uuid,
+    oldPriceCents: cents,
+    newPriceCents: cents,
+    currency,
+    /** The product's name at the change, for messages to people. */
+    name: z.string().optional(),
+  }),
+  /**
+   * A product in the user's cart now costs less than when it was added (`oldPriceCents` is the line's priceWhenAdded).
+   * One per cart line and price change; a consumer tells the user once per (user, product, new price).
+   */
+  'cart.price_dropped': z.object({
+    userId: uuid,
+    productId: uuid,
+    oldPriceCents: cents,
+    newPriceCents: cents,
+    currency,
+    /** As product.price_changed had it. */
+    productName: z.string().optional(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventContracts;
