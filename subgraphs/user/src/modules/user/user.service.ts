@@ -13,18 +13,20 @@ import { emailTaken, invalidCredentials, invalidRefreshToken } from './user.erro
 const E164 = /^\+[1-9]\d{1,14}$/;
 const phoneSchema = z.string().trim().regex(E164, 'must be an E.164 phone number, e.g. +4915112345678');
 const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
+// An empty field (a form left blank) is no phone.
+const optionalPhone = z.union([z.literal('').transform(() => null), phoneSchema]).nullish();
 
 export const registerSchema = z.object({
   email: z.string().trim().max(254).pipe(z.email('must be a valid e-mail address')),
   password: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
   name: nameSchema,
-  phone: phoneSchema.nullish(),
+  phone: optionalPhone,
 });
 
 /** Absent: unchanged. `phone: null` (or an empty string) removes the phone. */
 export const updateProfileSchema = z.object({
   name: nameSchema.nullish(),
-  phone: z.union([z.literal('').transform(() => null), phoneSchema]).nullish(),
+  phone: optionalPhone,
 });
 
 export const notificationPreferencesSchema = z.object({ email: z.boolean().nullish(), sms: z.boolean().nullish() });
