@@ -42,8 +42,8 @@ ENV NODE_ENV=production
 COPY --from=prod-deps /app ./
 COPY --from=build /app/packages/kit/dist/src packages/kit/dist/src
 COPY --from=build /app/packages/messaging/dist/src packages/messaging/dist/src
-# Where the notification worker writes mails when no SMTP server is configured.
-RUN mkdir -p /var/mail/shop && chown node /var/mail/shop
+# Where the notification worker writes mails when no SMTP server is configured, and SMS with SMS_TRANSPORT=file.
+RUN mkdir -p /var/mail/shop /var/sms/shop && chown node /var/mail/shop /var/sms/shop
 USER node
 
 FROM runtime-base AS user

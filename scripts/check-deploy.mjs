@@ -27,7 +27,7 @@ const dockerfile = parseDockerfile(read('Dockerfile'));
 const WORKERS = { payment: 'PAYMENT_QUEUE', notification: 'NOTIFICATION_QUEUE' };
 const SERVED = Object.keys(NODE_SERVICES).filter((name) => !WORKERS[name]);
 // Paths a service writes to, so they must sit on a writable volume when the root filesystem is read-only.
-const WRITTEN_DIRS = { MAIL_DIR: ['notification'] };
+const WRITTEN_DIRS = { MAIL_DIR: ['notification'], SMS_DIR: ['notification'] };
 const SCHEME_PORTS = {
   'postgres:': 5432,
   'postgresql:': 5432,
@@ -38,6 +38,11 @@ const SCHEME_PORTS = {
   'smtp:': 587,
   'smtps:': 465,
 };
+const WEB_PORTS = { 'http:': 80, 'https:': 443 };
+// An http(s) URL whose variable names one of our services (CART_URL, USER_JWKS_URL) is a call inside the cluster; any
+// other (SMS_HTTP_URL) is a provider outside it.
+const calleeOf = (key) => /^([A-Z]+)_(?:JWKS_)?URL$/.exec(key)?.[1].toLowerCase();
+const isExternalWebUrl = (key, url) => Boolean(WEB_PORTS[url.protocol]) && !NODE_SERVICES[calleeOf(key)];
 const PLACEHOLDER = /REPLACE_ME/;
 // The gateway calls each subgraph at its supergraph URL unless told otherwise; loopback ones must be overridden.
 const gatewayNeeds = [...read('schema/supergraph.graphql').matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)]
@@ -394,9 +399,10 @@ function checkRoot(where, objects, migrationJobs) {
     check(reachable(policies, pod, KUBE_DNS, 53, 'UDP'), `${at}: network policies stop its DNS lookups (kube-dns, 53/UDP)`);
     for (const [key, { value }] of resolved.get(workload)) {
       const url = parseUrl(value);
-      if (!url || !SCHEME_PORTS[url.protocol] || !models[workload.service]?.vars.has(key)) continue;
+      const external = url && isExternalWebUrl(key, url);
+      if (!url || !(SCHEME_PORTS[url.protocol] || external) || !models[workload.service]?.vars.has(key)) continue;
       if (workload.migration && !key.endsWith('_DATABASE_URL')) continue;
-      const port = Number(url.port || SCHEME_PORTS[url.protocol]);
+      const port = Number(url.port || SCHEME_PORTS[url.protocol] || WEB_PORTS[url.protocol]);
       check(reachable(policies, pod, outside, port), `${at}: network policies stop it from reaching ${key}'s port ${port}`);
     }
     check(!reachable(policies, pod, outside, 9), `${at}: may reach any address outside the cluster on any port`);
@@ -507,9 +513,9 @@ function checkRoot(where, objects, migrationJobs) {
     // URLs to our services: a Service that exists, on its port, in front of the service the variable names.
     for (const [key, { value }] of env) {
       const url = parseUrl(value);
-      if (!url || !['http:', 'https:'].includes(url.protocol)) continue;
+      if (!url || !['http:', 'https:'].includes(url.protocol) || isExternalWebUrl(key, url)) continue;
       const [host, hostNamespace = namespace] = url.hostname.replace(/\.svc(\.cluster\.local)?$/, '').split('.');
-      const callee = /^([A-Z]+)_(?:JWKS_)?URL$/.exec(key)?.[1].toLowerCase();
+      const callee = calleeOf(key);
       const frontOf = services.find((s) => s.metadata?.name === host && nsOf(s) === hostNamespace);
       if (!check(frontOf, `${at}: ${key} points at ${url.hostname}, which is no Service in the rendering`)) continue;
       const servicePort = (frontOf.spec?.ports ?? []).find((p) => p.port === Number(url.port || (url.protocol === 'https:' ? 443 : 80)));

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startCartService, loadCartEnv } from '@shop/cart';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
 import { Broker } from '@shop/messaging';
@@ -30,6 +33,7 @@ export interface SystemOptions {
   cartEnv?: NodeJS.ProcessEnv;
   orderEnv?: NodeJS.ProcessEnv;
   recommendationEnv?: NodeJS.ProcessEnv;
+  notificationEnv?: NodeJS.ProcessEnv;
   /** Start the payment and notification workers too (default true). */
   workers?: boolean;
   /** Wraps the simulated provider the payment worker uses (to slow it down, count calls, ...). */
@@ -64,8 +68,11 @@ export async function startSystem(options: SystemOptions = {}) {
   const rabbitmqUrl = options.rabbitmqUrl ?? RABBITMQ_URL;
   const closers = new Map<string, () => Promise<void>>();
   const mails: OutgoingMail[] = [];
+  // The notification worker's SMS go through its development transport: one .txt file each, here.
+  const smsDir = await mkdtemp(path.join(tmpdir(), 'shop-sms-'));
   const cleanUp = async () => {
     for (const close of [...closers.values()].reverse()) await close().catch(() => undefined);
+    await rm(smsDir, { recursive: true, force: true });
     await dropDatabases(Object.values(databases));
     await removeExchange(RABBITMQ_URL, TEST_ENV.EVENTS_EXCHANGE, Object.values(queues)).catch(() => undefined);
   };
@@ -142,6 +149,8 @@ export async function startSystem(options: SystemOptions = {}) {
             ...env,
             NOTIFICATION_PORT: '0',
             NOTIFICATION_DATABASE_URL: databases.notification,
+            SMS_DIR: smsDir,
+            ...options.notificationEnv,
           }),
           { transport: { send: async (mail) => void mails.push(mail) } },
         )
@@ -179,6 +188,8 @@ export async function startSystem(options: SystemOptions = {}) {
       },
       /** Mails the notification worker sent. */
       mails,
+      /** Where the notification worker writes each SMS it sends (a .txt file), unless notificationEnv says otherwise. */
+      smsDir,
       queues,
       client,
       /** Another gateway instance in front of the same subgraphs (scale-out tests); closed with the system. */
@@ -207,7 +218,7 @@ export async function startSystem(options: SystemOptions = {}) {
         payment = await startPayment();
         return payment;
       },
-      /** Resolves once nothing is left to do: outboxes published, queues empty, no delivery in progress, no mail waiting. */
+      /** Resolves once nothing is left to do: outboxes published, queues empty, no delivery in progress, no mail or SMS waiting. */
       async quiet(timeoutMs = 30_000) {
         const broker = new Broker({ url: rabbitmqUrl, exchange: TEST_ENV.EVENTS_EXCHANGE, log: createLogger('quiet', 'silent') });
         try {
@@ -216,6 +227,7 @@ export async function startSystem(options: SystemOptions = {}) {
               orms: [
                 user.orm,
                 product.orm,
+                cart.orm,
                 order.orm,
                 recommendation.orm,
                 ...(payment ? [payment.orm] : []),
@@ -233,8 +245,12 @@ export async function startSystem(options: SystemOptions = {}) {
               queues: Object.values(queues),
               also: async () =>
                 !notification ||
-                (await notification.orm.em.fork().getConnection().execute(`select 1 from mails where status = 'pending' limit 1`))
-                  .length === 0,
+                (
+                  await notification.orm.em
+                    .fork()
+                    .getConnection()
+                    .execute(`select 1 from mails where status = 'pending' union all select 1 from texts where status = 'pending' limit 1`)
+                ).length === 0,
             },
             timeoutMs,
           );

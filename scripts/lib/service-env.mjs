@@ -35,6 +35,8 @@ export const HELD_ONLY_BY = {
   SERVICE_TOKEN_SECRET: SUBGRAPHS,
   GATEWAY_TOKEN_SECRET: ['gateway', ...SUBGRAPHS],
   PAYMENT_TOKEN_KEY: ['order', 'payment'],
+  // The SMS provider's credential: only the notification worker sends SMS.
+  SMS_HTTP_TOKEN: ['notification'],
 };
 // Kit name lists a service may pass to requireInProduction.
 const KIT_REQUIRED_LISTS = { SUBGRAPH_SECRETS: ['GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET'] };

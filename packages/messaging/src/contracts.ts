@@ -7,7 +7,20 @@ const currency = z.string().regex(/^[A-Z]{3}$/);
 const orderLine = z.object({ productId: uuid, name: z.string(), quantity: z.number().int().min(1), unitPriceCents: cents });
 
 export const eventContracts = {
-  'user.registered': z.object({ userId: uuid, email: z.string(), name: z.string() }),
+  'user.registered': z.object({
+    userId: uuid,
+    email: z.string(),
+    name: z.string(),
+    /** E.164, when given at sign-up. */
+    phone: z.string().optional(),
+  }),
+  /**
+   * The user changed their name or phone (null: removed). `revision` grows with every profile or preference change
+   * of that user, so a consumer keeps the newest it has seen and ignores an older one that arrives late.
+   */
+  'user.profile_updated': z.object({ userId: uuid, name: z.string(), phone: z.string().nullable(), revision: z.number().int().min(1) }),
+  /** Which channels the user wants notifications on (`revision` as in user.profile_updated). */
+  'user.preferences_changed': z.object({ userId: uuid, email: z.boolean(), sms: z.boolean(), revision: z.number().int().min(1) }),
   'order.placed': z.object({
     orderId: uuid,
     userId: uuid,
@@ -41,7 +54,27 @@ export const eventContracts = {
     detail: z.string().optional(),
     refunded: z.boolean().optional(),
   }),
-  'product.price_changed': z.object({ productId: uuid, oldPriceCents: cents, newPriceCents: cents, currency }),
+  'product.price_changed': z.object({
+    productId: uuid,
+    oldPriceCents: cents,
+    newPriceCents: cents,
+    currency,
+    /** The product's name at the change, for messages to people. */
+    name: z.string().optional(),
+  }),
+  /**
+   * A product in the user's cart now costs less than when it was added (`oldPriceCents` is the line's priceWhenAdded).
+   * One per cart line and price change; a consumer tells the user once per (user, product, new price).
+   */
+  'cart.price_dropped': z.object({
+    userId: uuid,
+    productId: uuid,
+    oldPriceCents: cents,
+    newPriceCents: cents,
+    currency,
+    /** As product.price_changed had it. */
+    productName: z.string().optional(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventContracts;

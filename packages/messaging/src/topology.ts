@@ -7,9 +7,16 @@ export const queueNames = (consumer: string) => ({ main: consumer, retry: `${con
 export const CONSUMED_EVENTS = {
   order: ['payment.succeeded', 'payment.failed', 'stock.committed', 'stock.commit_failed'],
   product: ['order.paid', 'order.cancelled', 'checkout.abandoned'],
-  cart: ['order.placed'],
+  cart: ['order.placed', 'product.price_changed'],
   payment: ['order.placed', 'order.cancelled'],
-  notification: ['user.registered', 'order.confirmed', 'order.cancelled'],
+  notification: [
+    'user.registered',
+    'user.profile_updated',
+    'user.preferences_changed',
+    'order.confirmed',
+    'order.cancelled',
+    'cart.price_dropped',
+  ],
   // Co-purchase counts and best sellers. CONFIRMED is final (nothing cancels it), so order.cancelled is not needed.
   recommendation: ['order.confirmed'],
 } as const satisfies Record<string, readonly EventType[]>;
@@ -20,7 +27,7 @@ export type SystemConsumer = keyof typeof CONSUMED_EVENTS;
  * Events no consumer wants yet: published without `mandatory`, so the broker may drop them. Any other event the
  * broker cannot route is a missing queue or binding, and stays in the outbox until it can be delivered.
  */
-export const ANNOUNCED_ONLY_EVENTS: readonly EventType[] = ['product.price_changed', 'payment.refunded'];
+export const ANNOUNCED_ONLY_EVENTS: readonly EventType[] = ['payment.refunded'];
 
 export interface ConsumerQueue {
   /** The main queue's name; `.retry` and `.dlq` are derived from it. */

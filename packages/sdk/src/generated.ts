@@ -28,6 +28,8 @@ export type RegisterInput = {
   email: string;
   name: string;
   password: string;
+  /** E.164, e.g. +4915112345678. */
+  phone?: string | null | undefined;
 };
 
 export type Role = 'ADMIN' | 'CUSTOMER';
@@ -37,6 +39,13 @@ export type UpdateProductInput = {
   name?: string | null | undefined;
   priceCents?: number | null | undefined;
   stock?: number | null | undefined;
+};
+
+export type UpdateProfileInput = {
+  /** Absent: unchanged. */
+  name?: string | null | undefined;
+  /** E.164, e.g. +4915112345678. Absent: unchanged; null or empty: removed. */
+  phone?: string | null | undefined;
 };
 
 export type UserFieldsFragment = { id: string; email: string; name: string; role: Role; createdAt: string };
@@ -97,6 +106,41 @@ export type LogoutMutationVariables = Exact<{
 }>;
 
 export type LogoutMutation = { logout: boolean };
+
+export type ContactFieldsFragment = {
+  id: string;
+  name: string;
+  phone: string | null;
+  notificationPreferences: { email: boolean; sms: boolean };
+};
+
+export type MyContactQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MyContactQuery = {
+  me: { id: string; name: string; phone: string | null; notificationPreferences: { email: boolean; sms: boolean } } | null;
+};
+
+export type UpdateProfileMutationVariables = Exact<{
+  input: UpdateProfileInput;
+}>;
+
+export type UpdateProfileMutation = {
+  updateProfile: { id: string; name: string; phone: string | null; notificationPreferences: { email: boolean; sms: boolean } };
+};
+
+export type UpdateNotificationPreferencesMutationVariables = Exact<{
+  email?: boolean | null | undefined;
+  sms?: boolean | null | undefined;
+}>;
+
+export type UpdateNotificationPreferencesMutation = {
+  updateNotificationPreferences: {
+    id: string;
+    name: string;
+    phone: string | null;
+    notificationPreferences: { email: boolean; sms: boolean };
+  };
+};
 
 export type CartFieldsFragment = {
   id: string;
@@ -633,6 +677,35 @@ export const AuthFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode;
+export const ContactFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ContactFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'User' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'notificationPreferences' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'email' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sms' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
 export const MoneyFieldsFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -1142,6 +1215,181 @@ export const LogoutDocument = {
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'refreshToken' } },
               },
             ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const MyContactDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'MyContact' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'me' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ContactFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ContactFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'User' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'notificationPreferences' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'email' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sms' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const UpdateProfileDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'UpdateProfile' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'UpdateProfileInput' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'updateProfile' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ContactFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ContactFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'User' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'notificationPreferences' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'email' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sms' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const UpdateNotificationPreferencesDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'UpdateNotificationPreferences' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'email' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Boolean' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sms' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Boolean' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'updateNotificationPreferences' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'email' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'email' } },
+              },
+              { kind: 'Argument', name: { kind: 'Name', value: 'sms' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'sms' } } },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ContactFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ContactFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'User' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'notificationPreferences' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'email' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sms' } },
+              ],
+            },
           },
         ],
       },
@@ -3074,6 +3322,26 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     Logout(variables: LogoutMutationVariables, options?: C): Promise<LogoutMutation> {
       return requester<LogoutMutation, LogoutMutationVariables>(LogoutDocument, variables, options) as Promise<LogoutMutation>;
+    },
+    MyContact(variables?: MyContactQueryVariables, options?: C): Promise<MyContactQuery> {
+      return requester<MyContactQuery, MyContactQueryVariables>(MyContactDocument, variables, options) as Promise<MyContactQuery>;
+    },
+    UpdateProfile(variables: UpdateProfileMutationVariables, options?: C): Promise<UpdateProfileMutation> {
+      return requester<UpdateProfileMutation, UpdateProfileMutationVariables>(
+        UpdateProfileDocument,
+        variables,
+        options,
+      ) as Promise<UpdateProfileMutation>;
+    },
+    UpdateNotificationPreferences(
+      variables?: UpdateNotificationPreferencesMutationVariables,
+      options?: C,
+    ): Promise<UpdateNotificationPreferencesMutation> {
+      return requester<UpdateNotificationPreferencesMutation, UpdateNotificationPreferencesMutationVariables>(
+        UpdateNotificationPreferencesDocument,
+        variables,
+        options,
+      ) as Promise<UpdateNotificationPreferencesMutation>;
     },
     MyCart(variables?: MyCartQueryVariables, options?: C): Promise<MyCartQuery> {
       return requester<MyCartQuery, MyCartQueryVariables>(MyCartDocument, variables, options) as Promise<MyCartQuery>;

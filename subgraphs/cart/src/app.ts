@@ -9,7 +9,7 @@ import {
   ServiceCredentials,
   subgraphTrust,
 } from '@shop/kit';
-import { connectMessaging, messagingEntities, messagingMetrics } from '@shop/messaging';
+import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay } from '@shop/messaging';
 import type { CartEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
 import { CartLine } from './modules/cart/cart-line.entity.js';
@@ -26,7 +26,7 @@ export function connectCartDatabase(env: CartEnv, log = createLogger(SUBGRAPH_NA
   return createOrm({ clientUrl: env.CART_DATABASE_URL, entities, migrations, logger: log, poolMax: POOL_MAX });
 }
 
-/** env -> orm -> product client -> broker, consumer -> schema -> server. `prepare` migrates first (carts need no seed). */
+/** env -> orm -> product client -> broker, relay, consumer -> schema -> server. `prepare` migrates first (carts need no seed). */
 export async function startCartService(env: CartEnv, options: { prepare?: boolean } = {}) {
   const log = createLogger(SUBGRAPH_NAME, env.LOG_LEVEL);
   const orm = await connectCartDatabase(env, log);
@@ -43,14 +43,17 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
   });
   const products = new ProductClient(productService);
   const { broker, housekeeping, consume } = connectMessaging(orm, env, log);
-  // Takes bought lines out of carts (order.placed).
+  // Publishes cart.price_dropped.
+  const relay = new OutboxRelay(orm, broker, log);
+  relay.start();
+  // Takes bought lines out of carts (order.placed); tells carts of price drops (product.price_changed).
   const consumer = await consume({
     name: env.CART_QUEUE,
-    ...cartHandlers(),
+    ...cartHandlers({ nudge: () => relay.nudge() }),
     // Half the pool stays free for GraphQL requests (checkout's reserveStock / cartSnapshot must not queue behind events).
     poolReserve: Math.ceil(POOL_MAX / 2),
   });
-  messagingMetrics(metrics, { orm, broker, consumer });
+  messagingMetrics(metrics, { orm, broker, relay, consumer });
   const policy = { maxQuantity: env.CART_MAX_QUANTITY, maxTotalCents: env.CART_MAX_TOTAL_CENTS };
   const { schema } = await buildCartSubgraph({ currency: env.CURRENCY, maxTotalCents: env.CART_MAX_TOTAL_CENTS });
   const server = await serveSubgraph({
@@ -73,6 +76,7 @@ export async function startCartService(env: CartEnv, options: { prepare?: boolea
       await server.close();
       await consumer.close();
       await housekeeping.stop();
+      await relay.stop();
       await broker.close();
       productService.shutdown();
       await orm.close();

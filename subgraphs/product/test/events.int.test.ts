@@ -53,6 +53,7 @@ describe('product.price_changed (real RabbitMQ, through the outbox)', () => {
       oldPriceCents: product.priceCents,
       newPriceCents: product.priceCents + 100,
       currency: 'USD',
+      name: 'Renamed Kettle',
     });
   });
 });

@@ -28,6 +28,18 @@ export const notificationEnvSchema = z
     MAIL_DIR: z.string().default(path.resolve(process.cwd(), 'var/mail')),
     MAIL_FROM: z.string().min(3).default('Shop <no-reply@shop.local>'),
     NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** `file` writes each SMS as a .txt file to SMS_DIR; `http` posts it to the provider at SMS_HTTP_URL. */
+    SMS_TRANSPORT: z.enum(['file', 'http']).default('file'),
+    SMS_DIR: z.string().default(path.resolve(process.cwd(), 'var/sms')),
+    /** The sender name or number the provider shows. */
+    SMS_FROM: z.string().min(1).max(20).default('Shop'),
+    SMS_HTTP_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^https?$/ }).optional()),
+    SMS_HTTP_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().optional()),
+    SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  })
+  .refine((env) => env.SMS_TRANSPORT !== 'http' || env.SMS_HTTP_URL, {
+    path: ['SMS_HTTP_URL'],
+    message: 'is required when SMS_TRANSPORT is http',
   })
   .and(consumerRetryEnv)
   .and(eventQueuesEnv)

@@ -5,6 +5,7 @@ import { Migration20261121191207 } from './Migration20261121191207.js';
 import { Migration20261202120000 } from './Migration20261202120000.js';
 import { Migration20261202130000 } from './Migration20261202130000.js';
 import { Migration20261210120000 } from './Migration20261210120000.js';
+import { Migration20261230120000 } from './Migration20261230120000.js';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261121180950', class: Migration20261121180950 },
@@ -13,4 +14,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202130000', class: Migration20261202130000 },
   { name: 'Migration20261210120000', class: Migration20261210120000 },
   { name: 'Migration20261220120000', class: OutboxTraceContextMigration },
+  { name: 'Migration20261230120000', class: Migration20261230120000 },
 ];

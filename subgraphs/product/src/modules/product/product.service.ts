@@ -144,7 +144,7 @@ export class ProductService {
         recordEvent(
           this.em,
           'product.price_changed',
-          { productId: product.id, oldPriceCents, newPriceCents: product.priceCents, currency: product.currency },
+          { productId: product.id, oldPriceCents, newPriceCents: product.priceCents, currency: product.currency, name: product.name },
           this.correlationId,
         );
       }

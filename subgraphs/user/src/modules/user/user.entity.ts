@@ -4,7 +4,7 @@ import type { UserRole } from '@shop/kit';
 
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'role' | 'createdAt' | 'seededAdmin';
+  [OptionalProps]?: 'role' | 'createdAt' | 'seededAdmin' | 'phone' | 'emailNotifications' | 'smsNotifications' | 'profileRevision';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -23,6 +23,22 @@ export class User {
 
   @Property({ type: 'text', hidden: true })
   passwordHash!: string;
+
+  /** E.164 (`+4915112345678`), or null: no SMS can reach this user. */
+  @Property({ type: 'string', length: 16, nullable: true })
+  phone: string | null = null;
+
+  /** Order mails, price drops. On unless the user turns it off. */
+  @Property({ type: 'boolean' })
+  emailNotifications: boolean = true;
+
+  /** Order texts. Off unless the user opts in. */
+  @Property({ type: 'boolean' })
+  smsNotifications: boolean = false;
+
+  /** Bumped by every profile or preference change and carried by its event, so a consumer can drop a stale one. */
+  @Property({ type: 'integer' })
+  profileRevision: number = 0;
 
   @Enum({ items: ['CUSTOMER', 'ADMIN'], type: 'string' })
   role: UserRole = 'CUSTOMER';

@@ -1,6 +1,6 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { UserContext } from '../../context.js';
-import { AuthPayload, RegisterInput, UserType } from './user.type.js';
+import { AuthPayload, NotificationPreferences, RegisterInput, UpdateProfileInput, UserType } from './user.type.js';
 import type { AuthResult } from './user.service.js';
 
 const toPayload = (result: AuthResult): AuthPayload => Object.assign(new AuthPayload(), { ...result, user: UserType.from(result.user) });
@@ -17,6 +17,32 @@ export class UserResolver {
   @Mutation(() => AuthPayload)
   async register(@Arg('input', () => RegisterInput) input: RegisterInput, @Ctx() ctx: UserContext): Promise<AuthPayload> {
     return toPayload(await ctx.users.register(input));
+  }
+
+  @Mutation(() => UserType, { description: "Changes the caller's own name and phone." })
+  async updateProfile(@Arg('input', () => UpdateProfileInput) input: UpdateProfileInput, @Ctx() ctx: UserContext): Promise<UserType> {
+    return UserType.from(await ctx.users.updateProfile(ctx.caller, { ...input }));
+  }
+
+  @Mutation(() => UserType, { description: "Turns the caller's own notification channels on or off; an absent argument is unchanged." })
+  async updateNotificationPreferences(
+    @Arg('email', () => Boolean, { nullable: true }) email: boolean | null | undefined,
+    @Arg('sms', () => Boolean, { nullable: true }) sms: boolean | null | undefined,
+    @Ctx() ctx: UserContext,
+  ): Promise<UserType> {
+    return UserType.from(await ctx.users.updateNotificationPreferences(ctx.caller, { email, sms }));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'E.164. Only the user themselves (or an ADMIN) may read it.' })
+  phone(@Root() user: UserType, @Ctx() ctx: UserContext): string | null {
+    ctx.users.assertMayReadPrivateFields(ctx.caller, user.id);
+    return user.phone;
+  }
+
+  @FieldResolver(() => NotificationPreferences, { description: 'Only the user themselves (or an ADMIN) may read them.' })
+  notificationPreferences(@Root() user: UserType, @Ctx() ctx: UserContext): NotificationPreferences {
+    ctx.users.assertMayReadPrivateFields(ctx.caller, user.id);
+    return user.notificationPreferences;
   }
 
   @Mutation(() => AuthPayload)

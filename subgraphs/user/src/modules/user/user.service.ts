@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isUuid, parseInput, type UserTokenIssuer } from '@shop/kit';
+import { forbidden, isUuid, notFound, parseInput, requireCaller, type Caller, type UserTokenIssuer } from '@shop/kit';
 import { recordEvent } from '@shop/messaging';
 import { z } from 'zod';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.js';
@@ -9,11 +9,27 @@ import { Session } from './session.entity.js';
 import { User } from './user.entity.js';
 import { emailTaken, invalidCredentials, invalidRefreshToken } from './user.errors.js';
 
+// E.164: a plus, a country code that does not start with 0, at most 15 digits in all; no spaces or punctuation.
+const E164 = /^\+[1-9]\d{1,14}$/;
+const phoneSchema = z.string().trim().regex(E164, 'must be an E.164 phone number, e.g. +4915112345678');
+const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
+// An empty field (a form left blank) is no phone.
+const optionalPhone = z.union([z.literal('').transform(() => null), phoneSchema]).nullish();
+
 export const registerSchema = z.object({
   email: z.string().trim().max(254).pipe(z.email('must be a valid e-mail address')),
   password: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
-  name: z.string().trim().min(1, 'must not be empty').max(200),
+  name: nameSchema,
+  phone: optionalPhone,
 });
+
+/** Absent: unchanged. `phone: null` (or an empty string) removes the phone. */
+export const updateProfileSchema = z.object({
+  name: nameSchema.nullish(),
+  phone: optionalPhone,
+});
+
+export const notificationPreferencesSchema = z.object({ email: z.boolean().nullish(), sms: z.boolean().nullish() });
 
 export interface AuthResult {
   accessToken: string;
@@ -51,17 +67,22 @@ export class UserService {
   ) {}
 
   async register(input: unknown): Promise<AuthResult> {
-    const { email, password, name } = parseInput(registerSchema, input);
+    const { email, password, name, phone } = parseInput(registerSchema, input);
     const emailKey = normalizeEmail(email);
     // Hashed before the lookup, so a taken address costs the same Argon2 time as a fresh one.
     const passwordHash = await hashPassword(password);
     if (await this.em.count(User, { emailKey })) throw emailTaken();
-    const user = this.em.create(User, { email, emailKey, name, passwordHash, role: 'CUSTOMER' });
+    const user = this.em.create(User, { email, emailKey, name, passwordHash, role: 'CUSTOMER', phone: phone ?? null });
     try {
       const result = await this.em.transactional(async (em) => {
         em.persist(user);
         // In the same transaction as the account: the welcome mail can neither be lost nor sent for a rolled-back sign-up.
-        recordEvent(em, 'user.registered', { userId: user.id, email: user.email, name: user.name }, this.correlationId);
+        recordEvent(
+          em,
+          'user.registered',
+          { userId: user.id, email: user.email, name: user.name, ...(user.phone ? { phone: user.phone } : {}) },
+          this.correlationId,
+        );
         return this.openSession(em, user);
       });
       this.eventsWritten();
@@ -131,6 +152,45 @@ export class UserService {
     });
   }
 
+  /** The caller's own name and phone; nobody changes another account (there is no id to name one). */
+  async updateProfile(caller: Caller | null, input: unknown): Promise<User> {
+    const userId = ownAccount(caller);
+    // Validated before anything is read or written: a bad phone changes nothing.
+    const { name, phone } = parseInput(updateProfileSchema, input);
+    return this.changeOwn(userId, (user, em) => {
+      if (name !== undefined && name !== null) user.name = name;
+      if (phone !== undefined) user.phone = phone;
+      recordEvent(
+        em,
+        'user.profile_updated',
+        { userId, name: user.name, phone: user.phone, revision: user.profileRevision },
+        this.correlationId,
+      );
+    });
+  }
+
+  /** The caller's own channels: e-mail (on by default) and SMS (off by default). */
+  async updateNotificationPreferences(caller: Caller | null, input: unknown): Promise<User> {
+    const userId = ownAccount(caller);
+    const { email, sms } = parseInput(notificationPreferencesSchema, input);
+    return this.changeOwn(userId, (user, em) => {
+      if (email !== undefined && email !== null) user.emailNotifications = email;
+      if (sms !== undefined && sms !== null) user.smsNotifications = sms;
+      recordEvent(
+        em,
+        'user.preferences_changed',
+        { userId, email: user.emailNotifications, sms: user.smsNotifications, revision: user.profileRevision },
+        this.correlationId,
+      );
+    });
+  }
+
+  /** Phone and preferences are the user's own business, and an administrator's; nobody else may read them. */
+  assertMayReadPrivateFields(caller: Caller | null, userId: string): void {
+    const signedIn = requireCaller(caller);
+    if (signedIn.userId !== userId && signedIn.role !== 'ADMIN') throw forbidden('Only the user themselves can see this');
+  }
+
   async findById(id: string): Promise<User | null> {
     return isUuid(id) ? this.em.findOne(User, { id }) : null;
   }
@@ -141,6 +201,22 @@ export class UserService {
     const users = valid.length ? await this.em.find(User, { id: { $in: valid } }) : [];
     const byId = new Map(users.map((u) => [u.id, u]));
     return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * One change to the caller's own row, under its lock: the revision its event carries grows in commit order, so the
+   * notification worker can tell the newest change from one that arrives late.
+   */
+  private async changeOwn(userId: string, apply: (user: User, em: EntityManager) => void): Promise<User> {
+    const user = await this.em.transactional(async (em) => {
+      const found = await em.findOne(User, { id: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!found) throw notFound('User', userId);
+      found.profileRevision += 1;
+      apply(found, em);
+      return found;
+    });
+    this.eventsWritten();
+    return user;
   }
 
   private accessToken(user: User, session: Session): Promise<string> {
@@ -162,6 +238,13 @@ export class UserService {
       user,
     };
   }
+}
+
+/** The account a change applies to: the signed-in user's own, never one named by the request. */
+function ownAccount(caller: Caller | null): string {
+  const signedIn = requireCaller(caller);
+  if (signedIn.role === 'SERVICE' || !isUuid(signedIn.userId)) throw forbidden('Only a signed-in user can change their own account');
+  return signedIn.userId;
 }
 
 function safeEqualHex(a: string, b: string): boolean {

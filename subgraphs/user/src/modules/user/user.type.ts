@@ -26,9 +26,30 @@ export class UserType {
   @Field(() => Date)
   createdAt!: Date;
 
+  // Resolved by UserResolver, which lets only the user themselves (or an ADMIN) read them.
+  phone!: string | null;
+  notificationPreferences!: NotificationPreferences;
+
   static from(user: User): UserType {
-    return Object.assign(new UserType(), { id: user.id, email: user.email, name: user.name, role: user.role, createdAt: user.createdAt });
+    return Object.assign(new UserType(), {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      createdAt: user.createdAt,
+      phone: user.phone,
+      notificationPreferences: Object.assign(new NotificationPreferences(), { email: user.emailNotifications, sms: user.smsNotifications }),
+    });
   }
+}
+
+@ObjectType({ description: 'The channels a user wants notifications on.' })
+export class NotificationPreferences {
+  @Field(() => Boolean, { description: 'Order mails and price drops (on by default).' })
+  email!: boolean;
+
+  @Field(() => Boolean, { description: 'Order confirmations and cancellations by SMS, to `User.phone` (off by default).' })
+  sms!: boolean;
 }
 
 @ObjectType()
@@ -56,4 +77,16 @@ export class RegisterInput {
 
   @Field(() => String)
   name!: string;
+
+  @Field(() => String, { nullable: true, description: 'E.164, e.g. +4915112345678.' })
+  phone?: string | null;
+}
+
+@InputType()
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true, description: 'Absent: unchanged.' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'E.164, e.g. +4915112345678. Absent: unchanged; null or empty: removed.' })
+  phone?: string | null;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
-export type MailKind = 'welcome' | 'receipt' | 'cancellation';
+export type MailKind = 'welcome' | 'receipt' | 'cancellation' | 'price_drop';
 export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**
@@ -16,7 +16,7 @@ export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
   expression: 'create index "mails_pending_index" on "mails" ("next_attempt_at") where "status" = \'pending\'',
 })
 export class Mail {
-  [OptionalProps]?: 'status' | 'attempts' | 'lastError' | 'createdAt' | 'nextAttemptAt' | 'sentAt';
+  [OptionalProps]?: 'status' | 'attempts' | 'lastError' | 'createdAt' | 'nextAttemptAt' | 'sentAt' | 'onceKey';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -26,6 +26,11 @@ export class Mail {
 
   @Property({ type: 'string', length: 20 })
   kind!: MailKind;
+
+  /** For a mail owed once per fact rather than per event (a price drop: per user, product and new price). */
+  @Unique({ name: 'mails_once_key_unique' })
+  @Property({ type: 'string', length: 200, nullable: true })
+  onceKey: string | null = null;
 
   @Property({ type: 'string', length: 254 })
   to!: string;
@@ -58,10 +63,14 @@ export class Mail {
   sentAt: Date | null = null;
 }
 
-/** Who to write to, learned from user.registered: this worker needs no call to the user service. */
+/**
+ * Who to write to and how, learned from user.registered, user.profile_updated and user.preferences_changed: this
+ * worker needs no call to the user service. Each kind of change keeps the revision it came with, so one that arrives
+ * after a newer one is ignored.
+ */
 @Entity({ tableName: 'recipients' })
 export class Recipient {
-  [OptionalProps]?: 'updatedAt';
+  [OptionalProps]?: 'updatedAt' | 'phone' | 'emailEnabled' | 'smsEnabled' | 'profileRevision' | 'preferencesRevision';
 
   @PrimaryKey({ type: 'uuid' })
   userId!: string;
@@ -71,6 +80,22 @@ export class Recipient {
 
   @Property({ type: 'string', length: 200 })
   name!: string;
+
+  /** E.164; null: no SMS, whatever the preference. */
+  @Property({ type: 'string', length: 16, nullable: true })
+  phone: string | null = null;
+
+  @Property({ type: 'boolean' })
+  emailEnabled: boolean = true;
+
+  @Property({ type: 'boolean' })
+  smsEnabled: boolean = false;
+
+  @Property({ type: 'integer' })
+  profileRevision: number = 0;
+
+  @Property({ type: 'integer' })
+  preferencesRevision: number = 0;
 
   @Property({ type: 'datetime' })
   updatedAt: Date = new Date();

@@ -36,3 +36,11 @@ export function cancellation(name: string, order: EventData<'order.cancelled'>):
     text: `Hi ${name},\n\nyour order ${order.orderId} was cancelled because ${REASONS[order.reason]}.${order.refunded ? ' The payment has been refunded.' : ''}\n`,
   };
 }
+
+export function priceDrop(name: string, drop: EventData<'cart.price_dropped'>): Rendered {
+  const [was, now] = [formatMoney(drop.oldPriceCents, drop.currency), formatMoney(drop.newPriceCents, drop.currency)];
+  return {
+    subject: `${drop.productName ?? 'A product in your cart'} is now ${now}`,
+    text: `Hi ${name},\n\n${drop.productName ?? `a product in your cart (${drop.productId})`} costs ${now} now, down from ${was} when you added it to your cart.\n`,
+  };
+}

@@ -3,8 +3,12 @@ import { Recipient } from '../mail.entity.js';
 import { welcome } from '../templates.js';
 import { queueMail } from './mail-queue.js';
 
-/** A new account: remember where its mails go, and welcome it. */
+/**
+ * A new account: remember where its mails (and texts) go, and welcome it. The welcome mail is sent whatever the
+ * preferences: it confirms the sign-up, before the user could have chosen anything.
+ */
 export const userRegistered: EventHandler<'user.registered'> = async (event, em) => {
-  await em.upsert(Recipient, { userId: event.data.userId, email: event.data.email, name: event.data.name, updatedAt: new Date() });
-  await queueMail(em, event, 'welcome', event.data.email, welcome(event.data.name));
+  const { userId, email, name, phone } = event.data;
+  await em.upsert(Recipient, { userId, email, name, phone: phone ?? null, updatedAt: new Date() });
+  await queueMail(em, event, 'welcome', email, welcome(name));
 };
