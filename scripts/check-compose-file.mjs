@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
+  BROWSER_ADDRESSES,
   composePort,
   environmentOf,
   HELD_ONLY_BY,
@@ -144,7 +145,7 @@ for (const [name, spec] of Object.entries(NODE_SERVICES)) {
 
   // URLs: each points at a compose service, on its port, and this service waits for it to be healthy.
   for (const [key, value] of Object.entries(env)) {
-    if (!value || value.includes('${') || !/^[a-z][a-z0-9+.-]*:\/\//.test(value)) continue;
+    if (!value || value.includes('${') || BROWSER_ADDRESSES.includes(key) || !/^[a-z][a-z0-9+.-]*:\/\//.test(value)) continue;
     let url;
     try {
       url = new URL(value);

@@ -11,7 +11,17 @@ import { Buffer } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KustomizeError, readKustomization, renderKustomization } from './lib/kustomize.mjs';
-import { HELD_ONLY_BY, LOOPBACK, NODE_SERVICES, parseDockerfile, read, readEnvModels, root, SHARED } from './lib/service-env.mjs';
+import {
+  BROWSER_ADDRESSES,
+  HELD_ONLY_BY,
+  LOOPBACK,
+  NODE_SERVICES,
+  parseDockerfile,
+  read,
+  readEnvModels,
+  root,
+  SHARED,
+} from './lib/service-env.mjs';
 
 const problems = [];
 let checks = 0;
@@ -506,6 +516,7 @@ function checkRoot(where, objects, migrationJobs) {
 
     // URLs to our services: a Service that exists, on its port, in front of the service the variable names.
     for (const [key, { value }] of env) {
+      if (BROWSER_ADDRESSES.includes(key)) continue;
       const url = parseUrl(value);
       if (!url || !['http:', 'https:'].includes(url.protocol)) continue;
       const [host, hostNamespace = namespace] = url.hostname.replace(/\.svc(\.cluster\.local)?$/, '').split('.');
