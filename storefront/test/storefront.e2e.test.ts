@@ -44,6 +44,7 @@ async function audit(page: Page, name: string) {
   );
 }
 
+/** Desktop and phone screenshots; at the phone's width the page must fit (no sideways scrolling) and pass axe too. */
 async function screenshot(page: Page, name: string) {
   for (const [size, viewport] of [
     ['desktop', DESKTOP],
@@ -51,6 +52,17 @@ async function screenshot(page: Page, name: string) {
   ] as const) {
     await page.setViewportSize(viewport);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
+    if (size === 'phone') {
+      const overflow = await page.evaluate(() => {
+        const { document, innerWidth } = globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number } };
+          innerWidth: number;
+        };
+        return document.documentElement.scrollWidth - innerWidth;
+      });
+      assert.ok(overflow <= 0, `${name} is ${overflow}px wider than a phone`);
+      await audit(page, `${name} (phone)`);
+    }
   }
   await page.setViewportSize(DESKTOP);
 }
