@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One recipe for every service: `docker build --target <user|product|cart|order|recommendation|gateway> .` (compose does this).
+# One recipe for every service: `docker build --target <user|product|cart|order|recommendation|gateway|storefront> .` (compose does this).
 FROM node:22-bookworm-slim AS base
 WORKDIR /app
 
@@ -19,6 +19,7 @@ COPY workers/notification/package.json workers/notification/
 COPY workers/payment/package.json workers/payment/
 COPY schema/package.json schema/
 COPY gateway/package.json gateway/
+COPY storefront/package.json storefront/
 
 FROM manifests AS deps
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
@@ -34,6 +35,8 @@ COPY schema schema
 COPY gateway gateway
 COPY workers workers
 RUN npx tsc -b
+COPY storefront storefront
+RUN npm run build -w @shop/storefront
 
 FROM base AS runtime-base
 ENV NODE_ENV=production
@@ -88,3 +91,10 @@ FROM runtime-base AS payment
 COPY --from=build /app/workers/payment/dist/src workers/payment/dist/src
 EXPOSE 4102
 CMD ["node", "workers/payment/dist/src/main.js"]
+
+# The page is static (Vite's bundle); its server only needs zod, and hands the page its gateway URL at runtime.
+FROM runtime-base AS storefront
+COPY --from=build /app/storefront/dist/src/server storefront/dist/src/server
+COPY --from=build /app/storefront/dist/public storefront/dist/public
+EXPOSE 3000
+CMD ["node", "storefront/dist/src/server/main.js"]

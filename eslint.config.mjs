@@ -8,6 +8,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/.turbo/**',
       'packages/sdk/src/generated.ts',
+      'storefront/src/web/gql/**',
       '**/migrations/Migration*.ts',
       'reports/**',
       '.stryker-tmp/**',
@@ -15,7 +16,7 @@ export default tseslint.config(
   },
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     extends: [...tseslint.configs.recommended],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
+  BROWSER_ADDRESSES,
   composePort,
   environmentOf,
   HELD_ONLY_BY,
@@ -89,7 +90,10 @@ for (const [name, service] of Object.entries(services)) {
 }
 
 const published = Object.keys(services).filter((name) => services[name].ports?.length && !optional(name));
-check(published.join() === 'gateway', `only the gateway may publish ports; published: ${published.join(', ') || 'none'}`);
+check(
+  published.every((name) => ['gateway', 'storefront'].includes(name)),
+  `only the gateway and the storefront may publish ports; published: ${published.join(', ') || 'none'}`,
+);
 for (const name of Object.keys(services).filter(optional)) {
   for (const mapping of services[name].ports ?? []) {
     const hostIp =
@@ -144,7 +148,7 @@ for (const [name, spec] of Object.entries(NODE_SERVICES)) {
 
   // URLs: each points at a compose service, on its port, and this service waits for it to be healthy.
   for (const [key, value] of Object.entries(env)) {
-    if (!value || value.includes('${') || !/^[a-z][a-z0-9+.-]*:\/\//.test(value)) continue;
+    if (!value || value.includes('${') || BROWSER_ADDRESSES.includes(key) || !/^[a-z][a-z0-9+.-]*:\/\//.test(value)) continue;
     let url;
     try {
       url = new URL(value);
@@ -209,6 +213,56 @@ if (!gatewayEnv.SUPERGRAPH_PATH) {
     dockerfile.chain('gateway').some((stage) => stage.lines.some((line) => /^COPY\s.*schema\/supergraph\.graphql/i.test(line))),
     'Dockerfile: the gateway target does not copy schema/supergraph.graphql',
   );
+}
+
+// The storefront is a page in a browser: its GATEWAY_URL is the gateway as published on the host (a compose hostname
+// means nothing to the browser), the gateway admits the storefront's origin, and its image serves the built page.
+const storefront = services.storefront;
+if (check(storefront, 'storefront: missing from docker-compose.yml')) {
+  // `${NAME:-default}` is what compose uses when NAME is not set; that is the value checked.
+  const valueOf = (value) => (value === undefined ? undefined : (/^\$\{[A-Z0-9_]+:-(.*)\}$/.exec(value)?.[1] ?? value));
+  const env = environmentOf(storefront);
+  const file = 'storefront/src/server/environment.ts';
+  const known = new Set([...read(file).matchAll(/^\s+([A-Z][A-Z0-9_]{2,}):\s/gm)].map((m) => m[1]));
+  for (const key of Object.keys(env)) check(known.has(key), `storefront: sets ${key}, which ${file} does not read`);
+  const port = Number(valueOf(env.STOREFRONT_PORT) ?? 3000);
+  const hostPort = (service, target) =>
+    (service?.ports ?? [])
+      .map((m) => (typeof m === 'object' ? m : { published: String(m).split(':').at(-2), target: String(m).split(':').at(-1) }))
+      .find((m) => Number(m.target) === target)?.published;
+  const gatewayUrl = URL.parse(valueOf(env.GATEWAY_URL) ?? 'http://localhost:4000/graphql');
+  if (check(gatewayUrl, `storefront: GATEWAY_URL ${env.GATEWAY_URL} is not a URL`)) {
+    check(
+      !services[gatewayUrl.hostname],
+      `storefront: GATEWAY_URL names ${gatewayUrl.hostname}, a compose hostname the browser cannot reach`,
+    );
+    check(
+      gatewayUrl.port === String(hostPort(services.gateway, listening.gateway)),
+      `storefront: GATEWAY_URL uses port ${gatewayUrl.port}, not the one the gateway is published on`,
+    );
+  }
+  const published = hostPort(storefront, port);
+  if (check(published, `storefront: does not publish its port ${port}`)) {
+    const origins = (valueOf(gatewayEnv.CORS_ORIGINS) ?? 'http://localhost:3000').split(',').map((o) => o.trim());
+    check(
+      origins.includes(`http://localhost:${published}`),
+      `gateway: CORS_ORIGINS does not admit the storefront (http://localhost:${published})`,
+    );
+  }
+  const instructions = dockerfile.chain('storefront').flatMap((stage) => stage.lines);
+  check(storefront.build?.target === 'storefront', 'storefront: build.target should be storefront');
+  check(
+    instructions.find((line) => /^CMD\s/i.test(line))?.includes('"storefront/dist/src/server/main.js"'),
+    'Dockerfile: the storefront target does not run storefront/dist/src/server/main.js',
+  );
+  check(
+    instructions.some((line) => /^COPY\s/i.test(line) && line.includes('storefront/dist/public')),
+    'Dockerfile: the storefront target does not copy the built page (storefront/dist/public)',
+  );
+  const exposed = instructions.filter((line) => /^EXPOSE\s/i.test(line)).flatMap((line) => line.split(/\s+/).slice(1).map(Number));
+  check(exposed.includes(port), `Dockerfile: the storefront target does not expose ${port}`);
+  const user = instructions.find((line) => /^USER\s/i.test(line))?.split(/\s+/)[1];
+  check(user && !['root', '0'].includes(user), 'Dockerfile: the storefront target runs as root');
 }
 
 for (const [key, values] of Object.entries(shared)) {

@@ -11,7 +11,17 @@ import { Buffer } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KustomizeError, readKustomization, renderKustomization } from './lib/kustomize.mjs';
-import { HELD_ONLY_BY, LOOPBACK, NODE_SERVICES, parseDockerfile, read, readEnvModels, root, SHARED } from './lib/service-env.mjs';
+import {
+  BROWSER_ADDRESSES,
+  HELD_ONLY_BY,
+  LOOPBACK,
+  NODE_SERVICES,
+  parseDockerfile,
+  read,
+  readEnvModels,
+  root,
+  SHARED,
+} from './lib/service-env.mjs';
 
 const problems = [];
 let checks = 0;
@@ -42,7 +52,9 @@ const WEB_PORTS = { 'http:': 80, 'https:': 443 };
 // An http(s) URL whose variable names one of our services (CART_URL, USER_JWKS_URL) is a call inside the cluster; any
 // other (SMS_HTTP_URL) is a provider outside it.
 const calleeOf = (key) => /^([A-Z]+)_(?:JWKS_)?URL$/.exec(key)?.[1].toLowerCase();
-const isExternalWebUrl = (key, url) => Boolean(WEB_PORTS[url.protocol]) && !NODE_SERVICES[calleeOf(key)];
+// Browser addresses (CORS_ORIGINS: pages allowed to call us) are never called by the service.
+const isExternalWebUrl = (key, url) =>
+  Boolean(WEB_PORTS[url.protocol]) && !NODE_SERVICES[calleeOf(key)] && !BROWSER_ADDRESSES.includes(key);
 const PLACEHOLDER = /REPLACE_ME/;
 // The gateway calls each subgraph at its supergraph URL unless told otherwise; loopback ones must be overridden.
 const gatewayNeeds = [...read('schema/supergraph.graphql').matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)]
@@ -512,6 +524,7 @@ function checkRoot(where, objects, migrationJobs) {
 
     // URLs to our services: a Service that exists, on its port, in front of the service the variable names.
     for (const [key, { value }] of env) {
+      if (BROWSER_ADDRESSES.includes(key)) continue;
       const url = parseUrl(value);
       if (!url || !['http:', 'https:'].includes(url.protocol) || isExternalWebUrl(key, url)) continue;
       const [host, hostNamespace = namespace] = url.hostname.replace(/\.svc(\.cluster\.local)?$/, '').split('.');

@@ -855,6 +855,22 @@ for (const [role, ports] of [
   }
 }
 
+// The tools run beside the plain stack, so none may take a host port one of its services publishes (3000 is the storefront's).
+const stackPorts = new Map(
+  Object.entries(services)
+    .filter(([, service]) => !service.profiles?.length)
+    .flatMap(([name, service]) => publishedTargets(service).map(({ host }) => [host, name])),
+);
+for (const tool of Object.values(tools)) {
+  for (const { host } of publishedTargets(tool.service)) {
+    check(
+      !stackPorts.has(host),
+      'docker-compose.yml',
+      `${tool.name}: publishes host port ${host}, which ${stackPorts.get(host)} publishes too`,
+    );
+  }
+}
+
 // How to turn traces on, as the README and the compose file say it: the collector's OTLP HTTP receiver.
 for (const file of ['README.md', 'docker-compose.yml']) {
   const mentions = [...read(file).matchAll(/OTEL_EXPORTER_OTLP_ENDPOINT\s*[=:]\s*['"]?([a-z]+:\/\/[^\s'"`)]+)/g)].map((m) => m[1]);

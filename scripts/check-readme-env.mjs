@@ -3,7 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const sources = ['packages/kit/src/env.ts', 'packages/kit/src/dev-keys.ts', 'gateway/src/environment.ts'];
+const sources = [
+  'packages/kit/src/env.ts',
+  'packages/kit/src/dev-keys.ts',
+  'gateway/src/environment.ts',
+  'storefront/src/server/environment.ts',
+];
 for (const group of ['subgraphs', 'workers']) {
   for (const name of readdirSync(path.join(root, group))) sources.push(`${group}/${name}/src/environment.ts`);
 }

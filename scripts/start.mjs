@@ -1,5 +1,5 @@
-// `npm start`: builds what changed, then runs every subgraph (each creates, migrates and seeds its own database)
-// and the gateway against the local Postgres/Redis/RabbitMQ, prints the URLs, and stops them all on Ctrl-C.
+// `npm start`: builds what changed, then runs every subgraph (each creates, migrates and seeds its own database),
+// the gateway and the storefront against the local Postgres/Redis/RabbitMQ, prints the URLs, and stops them all on Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -15,6 +15,7 @@ const services = [
   { name: 'payment', entry: 'workers/payment/dist/src/main.js', port: process.env.PAYMENT_PORT ?? '4102' },
 ];
 const gatewayPort = process.env.PORT ?? process.env.GATEWAY_PORT ?? '4000';
+const storefrontPort = process.env.STOREFRONT_PORT ?? '3000';
 
 const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -88,11 +89,19 @@ try {
     CART_URL: process.env.CART_URL ?? `http://127.0.0.1:${services[2].port}/graphql`,
     ORDER_URL: process.env.ORDER_URL ?? `http://127.0.0.1:${services[3].port}/graphql`,
     RECOMMENDATION_URL: process.env.RECOMMENDATION_URL ?? `http://127.0.0.1:${services[4].port}/graphql`,
+    // The storefront's page, opened as localhost or 127.0.0.1, may call the API from the browser.
+    CORS_ORIGINS: process.env.CORS_ORIGINS ?? `http://localhost:${storefrontPort},http://127.0.0.1:${storefrontPort}`,
   });
   await waitReady('gateway', gatewayPort);
+  run('store', 'storefront/dist/src/server/main.js', {
+    STOREFRONT_PORT: storefrontPort,
+    GATEWAY_URL: process.env.GATEWAY_URL ?? `http://localhost:${gatewayPort}/graphql`,
+  });
+  await waitReady('storefront', storefrontPort);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`
   Shop is up in ${seconds}s
+    Storefront: http://localhost:${storefrontPort}   (admin: admin@example.com / admin-password-123 unless ADMIN_* are set)
     GraphQL (and Apollo Sandbox in a browser): http://localhost:${gatewayPort}/graphql
     Health: http://localhost:${gatewayPort}/health   Readiness: http://localhost:${gatewayPort}/ready
     Services: ${services.map((s) => `${s.name} :${s.port}`).join(', ')}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { commonEnv, internalKeysEnv, loadEnv, port, redisUrl, requireInProduction, userKeysEnv } from '@shop/kit';
 import { z } from 'zod';
 import { parseTrustProxy } from './security/client-ip.js';
+import { parseOrigins } from './security/cors.js';
 
 /** Defaults sized for a real shop: a person who mistypes a password a few times never sees them; a script does. */
 export const RATE_LIMIT_DEFAULTS = {
@@ -38,6 +39,18 @@ const trustProxy = z
   .transform((value, ctx) => {
     try {
       return parseTrustProxy(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const origins = z
+  .string()
+  .default('http://localhost:3000')
+  .transform((value, ctx) => {
+    try {
+      return parseOrigins(value);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
       return z.NEVER;
@@ -82,6 +95,8 @@ export const gatewayEnvSchema = z
     WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** Express's `trust proxy`: false (the socket's peer is the client), true, a hop count, or proxy CIDRs, comma-separated. */
     TRUST_PROXY: trustProxy,
+    /** Browser pages (origins, comma-separated) allowed to call the API; the storefront under `npm start` by default. */
+    CORS_ORIGINS: origins,
     RATE_LIMITS_ENABLED: flag(true),
     /** Where the shared rate-limit counters live; defaults to REDIS_URL. */
     RATE_LIMIT_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),

@@ -29,6 +29,7 @@ export const ADMIN = { email: 'admin@example.com', password: 'admin-password-123
 export const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 export interface SystemOptions {
+  userEnv?: NodeJS.ProcessEnv;
   productEnv?: NodeJS.ProcessEnv;
   cartEnv?: NodeJS.ProcessEnv;
   orderEnv?: NodeJS.ProcessEnv;
@@ -97,7 +98,9 @@ export async function startSystem(options: SystemOptions = {}) {
     return payment;
   };
   try {
-    const user = await startUserService(loadUserEnv({ ...env, USER_PORT: '0', USER_DATABASE_URL: databases.user }), { prepare: true });
+    const user = await startUserService(loadUserEnv({ ...env, USER_PORT: '0', USER_DATABASE_URL: databases.user, ...options.userEnv }), {
+      prepare: true,
+    });
     closers.set('user', user.close);
     // From here on, services find the user service's public keys the way they do when deployed: its JWKS over HTTP.
     Object.assign(env, { USER_JWKS: '', USER_JWKS_URL: user.jwksUrl });

@@ -40,6 +40,8 @@ export const HELD_ONLY_BY = {
 };
 // Kit name lists a service may pass to requireInProduction.
 const KIT_REQUIRED_LISTS = { SUBGRAPH_SECRETS: ['GATEWAY_TOKEN_SECRET', 'SERVICE_TOKEN_SECRET'] };
+// Addresses of pages in people's browsers (whom the gateway answers), not of services it calls: not checked as service URLs.
+export const BROWSER_ADDRESSES = ['CORS_ORIGINS'];
 export const LOOPBACK = /\b(localhost|127\.0\.0\.1)\b|\[::1\]/;
 
 /**
