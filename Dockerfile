@@ -18,6 +18,7 @@ COPY workers/notification/package.json workers/notification/
 COPY workers/payment/package.json workers/payment/
 COPY schema/package.json schema/
 COPY gateway/package.json gateway/
+COPY bench/package.json bench/
 
 FROM manifests AS deps
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund

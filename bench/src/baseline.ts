@@ -1,5 +1,6 @@
 // `--baseline <ref>`: that commit built in a temporary git worktree. node_modules is copied from this checkout when the
 // lockfiles agree (workspace links are relative, so they point into the copy), otherwise installed with `npm ci`.
+// The worktree is removed at the end of the run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -36,8 +37,9 @@ export function buildBaseline(root: string, ref: string, dir: string, log: (mess
       log('package-lock.json differs: npm ci');
       run('npm', ['ci', '--no-audit', '--no-fund'], dir);
     }
-    log('building the baseline (turbo, sharing this checkout’s cache)');
-    run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only', `--cache-dir=${path.join(root, '.turbo', 'cache')}`], dir);
+    // turbo shares one cache between the worktrees of a repository, so what is unchanged since ref is not rebuilt.
+    log('building the baseline');
+    run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], dir);
   } catch (error) {
     remove();
     throw error;
