@@ -2,7 +2,7 @@
 // lockfiles agree (workspace links are relative, so they point into the copy), otherwise installed with `npm ci`.
 // The worktree is removed at the end of the run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const run = (command: string, args: string[], cwd: string) => {
@@ -30,8 +30,8 @@ export function buildBaseline(root: string, ref: string, dir: string, log: (mess
       log('same package-lock.json: copying node_modules');
       for (const sub of ['', 'gateway', 'packages/kit']) {
         const from = path.join(root, sub, 'node_modules');
-        if (existsSync(from) && existsSync(path.join(dir, sub)))
-          cpSync(from, path.join(dir, sub, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+        // cp -a: much faster than fs.cpSync on a node_modules of 1 GB, and keeps the relative links as they are.
+        if (existsSync(from) && existsSync(path.join(dir, sub))) run('cp', ['-a', from, path.join(dir, sub, 'node_modules')], root);
       }
     } else {
       log('package-lock.json differs: npm ci');
