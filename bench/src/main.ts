@@ -99,12 +99,12 @@ async function main() {
     // One system; the gateways take turns in front of the same subgraph processes, on the same port.
     const system = newSystem('ours', root);
     hive = new HiveGateway(system, root, path.join(runDir, 'hive'), nodeArgs('hive'));
-    let started = false;
+    let systemUp = false;
     const subgraphsUp = async () => {
-      if (started) return;
+      if (systemUp) return;
       await system.start();
       await ensureSeeded(system);
-      started = true;
+      systemUp = true;
     };
     targets = [
       {
