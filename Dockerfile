@@ -20,6 +20,7 @@ COPY workers/payment/package.json workers/payment/
 COPY schema/package.json schema/
 COPY gateway/package.json gateway/
 COPY storefront/package.json storefront/
+COPY bench/package.json bench/
 
 FROM manifests AS deps
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund

@@ -169,6 +169,13 @@ export async function processEnvironments(options: ProcessSystemOptions) {
   return { envs, ports, exchange, queues, gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql` };
 }
 
+export interface SpawnOptions {
+  /** The checkout whose compiled services are run (default: this one); a benchmark's baseline is another worktree. */
+  root?: string;
+  /** Node options put before the entry point, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}
+
 /** Runs each service as its own process (as `npm start` does), restarting one that exits as an orchestrator would. */
 export class Supervisor {
   private readonly children = new Map<ServiceName, ChildProcess>();
@@ -180,12 +187,15 @@ export class Supervisor {
     private readonly logDir: string,
     private readonly envs: Record<ServiceName, NodeJS.ProcessEnv>,
     private readonly onUnexpectedExit: (message: string) => void = () => undefined,
+    private readonly spawnOptions: SpawnOptions = {},
   ) {}
 
   start(name: ServiceName) {
     const log = createWriteStream(path.join(this.logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, SERVICES[name])], {
-      cwd: root,
+    const tree = this.spawnOptions.root ?? root;
+    const args = [...(this.spawnOptions.nodeArgs ?? []), '--enable-source-maps', path.join(tree, SERVICES[name])];
+    const child = spawn(process.execPath, args, {
+      cwd: tree,
       env: { ...process.env, ...this.envs[name] },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -213,6 +223,21 @@ export class Supervisor {
     await Promise.all(rest.map((name) => waitReady(name, ports[name])));
     this.start('gateway');
     await waitReady('gateway', ports.gateway);
+  }
+
+  /** The process id of a running service (for reading its CPU time and memory in /proc). */
+  pid(name: ServiceName): number | undefined {
+    return this.children.get(name)?.pid;
+  }
+
+  /** SIGTERM to one service, waiting for it to exit; it stays down until start(). */
+  async stop(name: ServiceName) {
+    const child = this.children.get(name);
+    if (!child) return;
+    this.expectedExit.add(name);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   }
 
   /** SIGKILL, as a crash would, then a fresh process. */
