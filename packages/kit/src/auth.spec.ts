@@ -184,6 +184,26 @@ describe('user tokens', () => {
     assert.equal(await verifier.verify(await issuer.issue(claims, 60)), null);
   });
 
+  it('verifies a token once: presented again it is answered from memory, a refused one is checked every time', async () => {
+    const issuer = await UserTokenIssuer.create(generateSigningKey(), [], audience);
+    const keys = (await import('jose')).createLocalJWKSet(issuer.jwks);
+    let lookups = 0;
+    const verifier = new UserTokenVerifier((header, token) => {
+      lookups += 1;
+      return keys(header, token);
+    }, audience);
+    const token = await issuer.issue(claims, 60);
+    const first = await verifier.verify(token);
+    const again = await verifier.verify(token);
+    assert.equal(again, first);
+    assert.equal(lookups, 1);
+    const other = await UserTokenIssuer.create(generateSigningKey(), [], audience);
+    const foreign = await other.issue(claims, 60);
+    assert.equal(await verifier.verify(foreign), null);
+    assert.equal(await verifier.verify(foreign), null);
+    assert.equal(lookups, 3);
+  });
+
   it('lets any other failure of its key source surface, instead of taking every caller as anonymous', async () => {
     const issuer = await UserTokenIssuer.create(generateSigningKey(), [], audience);
     const broken = new UserTokenVerifier(() => {

@@ -37,12 +37,22 @@ describe('VerifiedCache', () => {
     assert.equal(cache.get('t'), undefined);
   });
 
+  it('keeps a token without an expiry for the maximum age only', () => {
+    const c = clock();
+    const cache = new VerifiedCache<string>(10, 60_000, c.now);
+    cache.set('t', 'v', undefined);
+    c.advance(59_999);
+    assert.equal(cache.get('t'), 'v');
+    c.advance(1);
+    assert.equal(cache.get('t'), undefined);
+  });
+
   it('does not keep a token that has already expired', () => {
     const c = clock();
     const cache = new VerifiedCache<string>(10, 60_000, c.now);
     cache.set('t', 'v', c.now() / 1000);
-    assert.equal(cache.get('t'), undefined);
     assert.equal(cache.size, 0);
+    assert.equal(cache.get('t'), undefined);
   });
 
   it('holds at most maxEntries, dropping the oldest first', () => {
