@@ -62,6 +62,7 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly log: Logger,
     private readonly credentials: GatewayCredentials,
     private readonly transport: SubgraphTransport,
+    private readonly observe: FetchObserver,
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
   ) {
     super(config);
@@ -100,7 +101,7 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.authorization) headers.authorization = context.authorization;
     if (context.correlationId) headers[CORRELATION_HEADER] = context.correlationId;
     const { http: _http, ...payload } = request;
-    const answer = await this.transport.post(this.origin, this.path, headers, JSON.stringify(payload), context.clientSignal);
+    const answer = await this.transport.post(this.origin, this.path, headers, JSON.stringify(payload), this.observe, context.clientSignal);
     if (answer.status < 200 || answer.status >= 300) throw await this.errorFromResponse(answer.asFetchResponse(this.url!) as never);
     const body = answer.json();
     if (body === null || typeof body !== 'object' || Array.isArray(body))
@@ -109,10 +110,8 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-/** What came back from a subgraph: the text is read at once (answers are small), the rest made only when needed. */
+/** What came back from a subgraph: the text is read at once (answers are small), a Response made only for errors. */
 class SubgraphAnswer {
-  private response?: Response;
-
   constructor(
     readonly status: number,
     private readonly headers: Record<string, string | string[] | undefined>,
@@ -123,16 +122,14 @@ class SubgraphAnswer {
     return JSON.parse(this.text);
   }
 
-  /** A Fetch API Response, for Apollo's error path and hooks that read headers (cache-control). */
+  /** A Fetch API Response, for Apollo's error path (`errorFromResponse`), which reads status, headers and body. */
   asFetchResponse(url: string): Response {
-    if (!this.response) {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(this.headers))
-        for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
-      this.response = new Response(this.text, { status: this.status, headers });
-      Object.defineProperty(this.response, 'url', { value: url });
-    }
-    return this.response;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(this.headers))
+      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+    const response = new Response(this.text, { status: this.status, headers });
+    Object.defineProperty(response, 'url', { value: url });
+    return response;
   }
 }
 
@@ -143,15 +140,18 @@ class SubgraphAnswer {
 class SubgraphTransport {
   private readonly agent: Agent;
 
-  constructor(
-    timeoutMs: number,
-    private readonly observe: (origin: string) => FetchObserver,
-  ) {
+  constructor(timeoutMs: number) {
     this.agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   }
 
-  async post(origin: string, path: string, headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<SubgraphAnswer> {
-    const observe = this.observe(origin);
+  async post(
+    origin: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string,
+    observe: FetchObserver,
+    signal?: AbortSignal,
+  ): Promise<SubgraphAnswer> {
     const started = performance.now();
     try {
       const response = await this.agent.request({ origin, path, method: 'POST', headers, body, ...(signal ? { signal } : {}) });
@@ -202,8 +202,7 @@ export async function startGateway(env: GatewayEnv) {
   const credentials = new GatewayCredentials(env.GATEWAY_TOKEN_SECRET);
   const metrics = createMetrics('gateway');
   const fetchObserver = subgraphFetchMetrics(metrics);
-  const observers = new Map<string, FetchObserver>();
-  const transport = new SubgraphTransport(env.SUBGRAPH_TIMEOUT_MS, (origin) => observers.get(origin) ?? (() => undefined));
+  const transport = new SubgraphTransport(env.SUBGRAPH_TIMEOUT_MS);
   // Operation names are the client's choice: the first 100 distinct ones are kept, later ones count as `other`.
   const requests = operationMetrics<GatewayContext>(metrics, { prefix: 'gateway_request', operationLabel: boundedNames(100) });
   const gateway = new ApolloGateway({
@@ -214,8 +213,7 @@ export async function startGateway(env: GatewayEnv) {
       const target = env.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
       subgraphUrls[name] = target;
-      observers.set(new URL(target).origin, fetchObserver(name));
-      return new ForwardingDataSource(name, log, credentials, transport, { url: target });
+      return new ForwardingDataSource(name, log, credentials, transport, fetchObserver(name), { url: target });
     },
   });
   // User tokens are verified with the user service's published keys; the gateway cannot make one.
