@@ -9,6 +9,7 @@ import {
   parseJwk,
   publicJwk,
   requireAdmin,
+  requireSellerOrAdmin,
   requireCaller,
   requireService,
   UserTokenIssuer,
@@ -80,6 +81,7 @@ describe('user tokens', () => {
       wrongAudience: await (await UserTokenIssuer.create(key, [], { ...audience, JWT_AUDIENCE: 'elsewhere' })).issue(claims, 60),
       serviceRole: await signed({ ...payload, role: 'SERVICE' }),
       lowerCaseRole: await signed({ ...payload, role: 'admin' }),
+      unknownRole: await signed({ ...payload, role: 'SUPPLIER' }),
       noRole: await signed({ ...payload, role: undefined }),
       noSession: await signed({ ...payload, sid: undefined }),
       numericSession: await signed({ ...payload, sid: 42 }),
@@ -96,6 +98,7 @@ describe('user tokens', () => {
       sessionId: 's1',
       expiresAt: payload.exp,
     });
+    assert.equal((await verifier.verify(await signed({ ...payload, role: 'SELLER' })))?.role, 'SELLER');
     assert.equal(await verifier.fromAuthorization('Basic abc'), null);
     assert.equal(await verifier.fromAuthorization(undefined), null);
   });
@@ -264,6 +267,12 @@ describe('role guards', () => {
     assert.throws(() => requireAdmin({ userId: 'u', role: 'SERVICE' }), refusal('FORBIDDEN', 'Only an administrator can do this'));
     assert.throws(() => requireService({ userId: 'u', role: 'ADMIN' }), refusal('FORBIDDEN', 'Only an internal service can do this'));
     assert.throws(() => requireService({ userId: 'u', role: 'CUSTOMER' }), refusal('FORBIDDEN', 'Only an internal service can do this'));
+    assert.throws(() => requireService({ userId: 'u', role: 'SELLER' }), refusal('FORBIDDEN', 'Only an internal service can do this'));
+    assert.throws(() => requireAdmin({ userId: 'u', role: 'SELLER' }), refusal('FORBIDDEN', 'Only an administrator can do this'));
+    const notSelling = refusal('FORBIDDEN', 'Only a seller or an administrator can do this');
+    assert.throws(() => requireSellerOrAdmin(null), refusal('UNAUTHENTICATED', 'Sign in to do this'));
+    assert.throws(() => requireSellerOrAdmin({ userId: 'u', role: 'CUSTOMER' }), notSelling);
+    assert.throws(() => requireSellerOrAdmin({ userId: 'u', role: 'SERVICE' }), notSelling);
   });
 
   it('lets the right caller through, as it is', () => {
@@ -271,6 +280,9 @@ describe('role guards', () => {
     const service = { userId: 'order', role: 'SERVICE' as const };
     const customer = { userId: 'c', role: 'CUSTOMER' as const };
     assert.equal(requireAdmin(admin), admin);
+    const seller = { userId: 's', role: 'SELLER' as const };
+    assert.equal(requireSellerOrAdmin(seller), seller);
+    assert.equal(requireSellerOrAdmin(admin), admin);
     assert.equal(requireService(service), service);
     assert.equal(requireCaller(customer), customer);
   });

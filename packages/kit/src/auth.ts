@@ -15,8 +15,10 @@ import { unauthenticated, forbidden } from './errors.js';
 import { VerifiedCache } from './verified-cache.js';
 
 /** SERVICE is for calls between our own services: only an internal credential makes one, never a user token. */
-export type Role = 'CUSTOMER' | 'ADMIN' | 'SERVICE';
+export type Role = 'CUSTOMER' | 'SELLER' | 'ADMIN' | 'SERVICE';
 export type UserRole = Exclude<Role, 'SERVICE'>;
+/** The roles a user token may carry. */
+export const USER_ROLES: readonly UserRole[] = ['CUSTOMER', 'SELLER', 'ADMIN'];
 
 export interface Caller {
   userId: string;
@@ -161,9 +163,9 @@ export class UserTokenVerifier {
         requiredClaims: ['sub', 'exp', 'iat', 'sid'],
       });
       const { role, sid, sub, exp } = payload;
-      if (typeof sub !== 'string' || typeof sid !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN')) return null;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || !USER_ROLES.includes(role as UserRole)) return null;
       // Stryker disable next-line ConditionalExpression: equivalent, jose has already required `exp` and checked it is a number
-      return { userId: sub, role, sessionId: sid, ...(typeof exp === 'number' ? { expiresAt: exp } : {}) };
+      return { userId: sub, role: role as UserRole, sessionId: sid, ...(typeof exp === 'number' ? { expiresAt: exp } : {}) };
     } catch (error) {
       // An unreachable JWKS endpoint (fetch fails with a TypeError) counts too: served as anonymous, retried next time.
       if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
@@ -192,6 +194,13 @@ export function requireCaller(caller: Caller | null): Caller {
 export function requireAdmin(caller: Caller | null): Caller {
   const signedIn = requireCaller(caller);
   if (signedIn.role !== 'ADMIN') throw forbidden('Only an administrator can do this');
+  return signedIn;
+}
+
+/** Selling: a SELLER manages its own products, an ADMIN all of them. */
+export function requireSellerOrAdmin(caller: Caller | null): Caller {
+  const signedIn = requireCaller(caller);
+  if (signedIn.role !== 'SELLER' && signedIn.role !== 'ADMIN') throw forbidden('Only a seller or an administrator can do this');
   return signedIn;
 }
 

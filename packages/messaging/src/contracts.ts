@@ -4,7 +4,14 @@ import { z } from 'zod';
 const uuid = z.uuid();
 const cents = z.number().int().min(0);
 const currency = z.string().regex(/^[A-Z]{3}$/);
-const orderLine = z.object({ productId: uuid, name: z.string(), quantity: z.number().int().min(1), unitPriceCents: cents });
+const orderLine = z.object({
+  productId: uuid,
+  name: z.string(),
+  quantity: z.number().int().min(1),
+  unitPriceCents: cents,
+  /** The user who sold it (null or absent: the shop's own product, or an event from before sellers). */
+  sellerId: uuid.nullable().optional(),
+});
 
 export const eventContracts = {
   'user.registered': z.object({
@@ -61,6 +68,17 @@ export const eventContracts = {
     currency,
     /** The product's name at the change, for messages to people. */
     name: z.string().optional(),
+  }),
+  /**
+   * A seller's product is down to `stock` units on sale, at or below the shop's `threshold`: one per time it runs
+   * low (the next only after a restock above the threshold).
+   */
+  'product.low_stock': z.object({
+    productId: uuid,
+    sellerId: uuid,
+    name: z.string(),
+    stock: z.number().int().min(0),
+    threshold: z.number().int().min(0),
   }),
   /**
    * A product in the user's cart now costs less than when it was added (`oldPriceCents` is the line's priceWhenAdded).

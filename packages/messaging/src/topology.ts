@@ -16,6 +16,7 @@ export const CONSUMED_EVENTS = {
     'order.confirmed',
     'order.cancelled',
     'cart.price_dropped',
+    'product.low_stock',
   ],
   // Co-purchase counts and best sellers. CONFIRMED is final (nothing cancels it), so order.cancelled is not needed.
   recommendation: ['order.confirmed'],

@@ -17,7 +17,8 @@ import { connectMessaging, messagingEntities, messagingMetrics, OutboxRelay } fr
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEnv } from './environment.js';
 import { migrations } from './migrations/index.js';
-import { Checkout, Order, OrderItem, OrderStatusChange } from './modules/order/order.entity.js';
+import { Checkout, Order, OrderItem, OrderStatusChange, Sale } from './modules/order/order.entity.js';
+import { SalesService } from './modules/sales/sales.service.js';
 import { OrderService } from './modules/order/order.service.js';
 import { DueWork } from './modules/order/due-work.js';
 import { orderHandlers } from './modules/order/handlers/index.js';
@@ -25,7 +26,7 @@ import { CartCalls, StockCalls } from './modules/order/service-calls.js';
 import { StatusPublisher } from './modules/order/status-publisher.js';
 import { buildOrderSubgraph, SUBGRAPH_NAME } from './schema.js';
 
-export const entities = [Order, OrderItem, OrderStatusChange, Checkout, ...messagingEntities];
+export const entities = [Order, OrderItem, OrderStatusChange, Checkout, Sale, ...messagingEntities];
 
 const ORDER_POOL_MAX = 10;
 
@@ -109,7 +110,11 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
     ...subgraphTrust(SUBGRAPH_NAME, env),
     metrics,
     readiness: { rabbitmq: async () => broker.assertConnected() },
-    extendContext: (base) => ({ ...base, orders: new OrderService(base.em as never, dependencies, base.correlationId, base.log) }),
+    extendContext: (base) => ({
+      ...base,
+      orders: new OrderService(base.em as never, dependencies, base.correlationId, base.log),
+      sales: new SalesService(base.em as never),
+    }),
   });
   return {
     server,

@@ -3,6 +3,7 @@ import type { BuildSchemaOptions } from 'type-graphql';
 import type { OrderContext } from './context.js';
 import { OrderResolver, OrderUserResolver } from './modules/order/order.resolver.js';
 import { ProductRef, OrderUser } from './modules/order/order.type.js';
+import { SalesResolver } from './modules/sales/sales.resolver.js';
 
 export const SUBGRAPH_NAME = 'order';
 
@@ -16,7 +17,7 @@ const printOnlyPubSub: NonNullable<BuildSchemaOptions['pubSub']> = {
 
 export function buildOrderSubgraph(options: { pubSub?: BuildSchemaOptions['pubSub'] } = {}): Promise<BuiltSubgraph> {
   return buildFederatedSubgraph<OrderContext>({
-    resolvers: [OrderResolver, OrderUserResolver],
+    resolvers: [OrderResolver, OrderUserResolver, SalesResolver],
     orphanedTypes: [ProductRef, OrderUser],
     pubSub: options.pubSub ?? printOnlyPubSub,
     references: { Order: (ids, ctx) => ctx.orders.references(ctx.caller, ids) },

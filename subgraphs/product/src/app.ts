@@ -85,12 +85,16 @@ export async function startProductService(env: ProductEnv, options: { prepare?: 
       ...base,
       products: new ProductService(
         base.em,
-        { currency: env.CURRENCY, maxPriceCents: env.PRODUCT_MAX_PRICE_CENTS },
+        { currency: env.CURRENCY, maxPriceCents: env.PRODUCT_MAX_PRICE_CENTS, lowStockThreshold: env.LOW_STOCK_THRESHOLD },
         cache,
         base.correlationId,
         () => relay.nudge(),
       ),
-      stock: new StockService(base.em, cache, env.RESERVATION_TTL_SECONDS),
+      stock: new StockService(base.em, cache, env.RESERVATION_TTL_SECONDS, {
+        threshold: env.LOW_STOCK_THRESHOLD,
+        correlationId: base.correlationId,
+        eventsWritten: () => relay.nudge(),
+      }),
     }),
   });
   return {

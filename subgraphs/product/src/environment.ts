@@ -40,6 +40,8 @@ export const productEnvSchema = z
     /** Keys are `<prefix>product:<id>`; tests use their own prefix. */
     REDIS_KEY_PREFIX: z.string().default('shop:'),
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+    /** A seller gets one low-stock mail when its product's stock falls to this or below, and another only after a restock above it. */
+    LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
   })
   .and(commonEnv)
   .and(consumerRetryEnv)

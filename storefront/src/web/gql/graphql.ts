@@ -22,7 +22,13 @@ export type RegisterInput = {
   phone?: string | null | undefined;
 };
 
-export type Role = 'ADMIN' | 'CUSTOMER';
+export type Role =
+  /** Runs the shop: every product, every order. */
+  | 'ADMIN'
+  /** Buys. */
+  | 'CUSTOMER'
+  /** Buys, and sells products of its own (granted by an ADMIN with grantSellerRole). */
+  | 'SELLER';
 
 export type UpdateProductInput = {
   description?: string | null | undefined;

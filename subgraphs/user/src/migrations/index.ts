@@ -6,6 +6,7 @@ import { Migration20261202120000 } from './Migration20261202120000.js';
 import { Migration20261202130000 } from './Migration20261202130000.js';
 import { Migration20261210120000 } from './Migration20261210120000.js';
 import { Migration20261230120000 } from './Migration20261230120000.js';
+import { Migration20261231120000 } from './Migration20261231120000.js';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261121180950', class: Migration20261121180950 },
@@ -15,4 +16,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261210120000', class: Migration20261210120000 },
   { name: 'Migration20261220120000', class: OutboxTraceContextMigration },
   { name: 'Migration20261230120000', class: Migration20261230120000 },
+  { name: 'Migration20261231120000', class: Migration20261231120000 },
 ];

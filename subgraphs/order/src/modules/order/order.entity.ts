@@ -90,6 +90,8 @@ export class Order {
 /** A snapshot of one line as bought: name and price as they were at checkout. */
 @Entity({ tableName: 'order_items' })
 export class OrderItem {
+  [OptionalProps]?: 'sellerId';
+
   @PrimaryKey({ type: 'uuid' })
   orderId!: string;
 
@@ -107,6 +109,43 @@ export class OrderItem {
 
   @Property({ type: 'integer' })
   quantity!: number;
+
+  /** Who sold it; null for the shop's own products. */
+  @Property({ type: 'uuid', nullable: true })
+  sellerId: string | null = null;
+}
+
+/** One line of a CONFIRMED order that a seller sold: what `User.sales` lists, newest first. Written once, never changed. */
+@Entity({ tableName: 'sales' })
+@Index({
+  name: 'sales_seller_newest_index',
+  expression: 'create index "sales_seller_newest_index" on "sales" ("seller_id", "sold_at" desc, "order_id" desc, "product_id" desc)',
+})
+export class Sale {
+  @PrimaryKey({ type: 'uuid' })
+  orderId!: string;
+
+  @PrimaryKey({ type: 'uuid' })
+  productId!: string;
+
+  @Property({ type: 'uuid' })
+  sellerId!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'integer' })
+  unitPriceCents!: number;
+
+  @Property({ type: 'integer' })
+  quantity!: number;
+
+  @Property({ type: 'string', length: 3, columnType: 'char(3)' })
+  currency!: string;
+
+  /** When the order became CONFIRMED. */
+  @Property({ type: 'datetime' })
+  soldAt!: Date;
 }
 
 @Entity({ tableName: 'order_status_changes' })

@@ -157,6 +157,7 @@ export class OrderService {
           name: bought.name,
           unitPriceCents: bought.unitPriceCents,
           quantity: bought.quantity,
+          sellerId: bought.sellerId,
         });
       });
       em.create(OrderStatusChange, { orderId, seq: 1, status: 'PENDING', reason: null, at: now });

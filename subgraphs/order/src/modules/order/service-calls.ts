@@ -13,6 +13,7 @@ export interface ReservedLine {
   name: string;
   unitPriceCents: number;
   currency: string;
+  sellerId: string | null;
 }
 
 /** Codes another service may answer with that mean "your request is wrong", passed on to the client as they are. */
@@ -68,7 +69,7 @@ export class StockCalls {
     correlationId: string,
   ): Promise<ReservedLine[]> {
     const reply = await this.client.request<{ reserveStock: ReservedLine[] }>(
-      'mutation OrderReserveStock($orderId: ID!, $lines: [StockLineInput!]!, $maxTotalCents: Int) { reserveStock(orderId: $orderId, lines: $lines, maxTotalCents: $maxTotalCents) { productId quantity name unitPriceCents currency } }',
+      'mutation OrderReserveStock($orderId: ID!, $lines: [StockLineInput!]!, $maxTotalCents: Int) { reserveStock(orderId: $orderId, lines: $lines, maxTotalCents: $maxTotalCents) { productId quantity name unitPriceCents currency sellerId } }',
       { orderId, lines, maxTotalCents },
       { correlationId, idempotent: true },
     );

@@ -12,16 +12,19 @@ export interface ProductRecord {
   stock: number;
   updatedAt: Date;
   archivedAt: Date | null;
+  /** The selling user, null for the house's own products. */
+  sellerId: string | null;
   version: number;
 }
 
 // Stores the copy only if none is cached or the cached one is older: a reader that loaded a product just
-// before an update committed can never put the old price back over the writer's newer copy.
+// before an update committed can never put the old price back over the writer's newer copy. A copy without
+// sellerId (written before products had sellers; JSON null decodes to cjson.null, not nil) is always replaced.
 const PUT_IF_NEWER = `
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, decoded = pcall(cjson.decode, current)
-  if ok and tonumber(decoded.version) >= tonumber(ARGV[2]) then return 0 end
+  if ok and decoded.sellerId ~= nil and tonumber(decoded.version) >= tonumber(ARGV[2]) then return 0 end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return 1`;
@@ -52,7 +55,8 @@ export class ProductCache {
     try {
       const values = await this.redis.mget(...ids.map((id) => this.key(id)));
       values.forEach((value, i) => {
-        if (value) found.set(ids[i]!, revive(value));
+        const record = value ? revive(value) : null;
+        if (record) found.set(ids[i]!, record);
       });
     } catch (error) {
       this.counters.errors.inc({ op: 'read' });
@@ -81,7 +85,7 @@ export class ProductCache {
 }
 
 function serialize(product: ProductRecord): string {
-  const { id, sku, name, description, priceCents, currency, stock, updatedAt, archivedAt, version } = product;
+  const { id, sku, name, description, priceCents, currency, stock, updatedAt, archivedAt, sellerId, version } = product;
   return JSON.stringify({
     id,
     sku,
@@ -92,11 +96,23 @@ function serialize(product: ProductRecord): string {
     stock,
     updatedAt: updatedAt.toISOString(),
     archivedAt: archivedAt?.toISOString() ?? null,
+    sellerId,
     version,
   });
 }
 
-function revive(value: string): ProductRecord {
-  const parsed = JSON.parse(value) as Omit<ProductRecord, 'updatedAt' | 'archivedAt'> & { updatedAt: string; archivedAt?: string | null };
-  return { ...parsed, updatedAt: new Date(parsed.updatedAt), archivedAt: parsed.archivedAt ? new Date(parsed.archivedAt) : null };
+/** A copy written before products had sellers (no `sellerId`) is a miss: read afresh, it is replaced by a complete one. */
+function revive(value: string): ProductRecord | null {
+  const parsed = JSON.parse(value) as Omit<ProductRecord, 'updatedAt' | 'archivedAt' | 'sellerId'> & {
+    updatedAt: string;
+    archivedAt?: string | null;
+    sellerId?: string | null;
+  };
+  if (parsed.sellerId === undefined) return null;
+  return {
+    ...parsed,
+    sellerId: parsed.sellerId,
+    updatedAt: new Date(parsed.updatedAt),
+    archivedAt: parsed.archivedAt ? new Date(parsed.archivedAt) : null,
+  };
 }

@@ -15,7 +15,7 @@ import { Check, Entity, Index, OptionalProps, PrimaryKey, Property, Unique } fro
   expression: 'create index "products_sku_trgm_index" on "products" using gin ("sku" gin_trgm_ops)',
 })
 export class Product {
-  [OptionalProps]?: 'description' | 'createdAt' | 'updatedAt' | 'version' | 'archivedAt';
+  [OptionalProps]?: 'description' | 'createdAt' | 'updatedAt' | 'version' | 'archivedAt' | 'sellerId' | 'lowStockAlerted';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -49,6 +49,17 @@ export class Product {
   /** Archived products leave the catalogue but keep resolving (carts and orders still point at them). */
   @Property({ type: 'datetime', nullable: true })
   archivedAt: Date | null = null;
+
+  /** The user (a SELLER) who sells it and may change it; null for the house's own products, which administrators manage. */
+  @Property({ type: 'uuid', nullable: true })
+  sellerId: string | null = null;
+
+  /**
+   * Set when the seller was told its stock fell to LOW_STOCK_THRESHOLD or below (product.low_stock), cleared when
+   * the seller or an administrator restocks it above: one alert per time it runs low.
+   */
+  @Property({ type: 'boolean' })
+  lowStockAlerted: boolean = false;
 
   /** Bumped by every write; the cache never replaces a newer version with an older one. */
   @Property({ type: 'integer', version: true })

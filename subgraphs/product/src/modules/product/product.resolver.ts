@@ -26,19 +26,19 @@ export class ProductResolver {
     });
   }
 
-  @Mutation(() => ProductType, { description: 'ADMIN only.' })
+  @Mutation(() => ProductType, { description: "SELLER (the product is theirs) or ADMIN (the shop's own)." })
   async createProduct(@Arg('input', () => CreateProductInput) input: CreateProductInput, @Ctx() ctx: ProductContext): Promise<ProductType> {
     return ProductType.from(await ctx.products.create(ctx.caller, input));
   }
 
   @Mutation(() => ProductType, {
-    description: 'ADMIN only. Withdraws the product from the catalogue; it keeps resolving for carts and orders.',
+    description: 'Its SELLER or an ADMIN. Withdraws the product from the catalogue; it keeps resolving for carts and orders.',
   })
   async archiveProduct(@Arg('id', () => ID) id: string, @Ctx() ctx: ProductContext): Promise<ProductType> {
     return ProductType.from(await ctx.products.archive(ctx.caller, id));
   }
 
-  @Mutation(() => ProductType, { description: 'ADMIN only.' })
+  @Mutation(() => ProductType, { description: 'Its SELLER or an ADMIN (FORBIDDEN for anyone else).' })
   async updateProduct(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateProductInput) input: UpdateProductInput,

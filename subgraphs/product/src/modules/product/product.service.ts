@@ -7,13 +7,15 @@ import {
   encodeCursor,
   isUuid,
   notFound,
+  forbidden,
   pageSize,
   parseInput,
-  requireAdmin,
+  requireSellerOrAdmin,
   type Caller,
 } from '@shop/kit';
 import { z } from 'zod';
 import { recordEvent } from '@shop/messaging';
+import { lowStockChange, recordLowStock } from '../stock/low-stock.js';
 import type { ProductCache, ProductRecord } from './product.cache.js';
 import { Product } from './product.entity.js';
 
@@ -55,6 +57,8 @@ export interface ProductPolicy {
   currency: string;
   /** Keeps every price, and a cart line of it, far below GraphQL's Int limit. */
   maxPriceCents: number;
+  /** LOW_STOCK_THRESHOLD: a seller is told when its product's stock falls to it or below. */
+  lowStockThreshold: number;
 }
 
 export interface ProductPage {
@@ -116,10 +120,15 @@ export class ProductService {
     return { items, hasNextPage: rows.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount };
   }
 
+  /** A SELLER's product is theirs; an ADMIN's is the shop's own (no seller). */
   async create(caller: Caller | null, input: unknown): Promise<ProductRecord> {
-    requireAdmin(caller);
+    const signedIn = requireSellerOrAdmin(caller);
     const data = parseInput(createProductSchema(this.policy.maxPriceCents), input);
-    const product = this.em.create(Product, { ...data, currency: data.currency ?? this.policy.currency });
+    const product = this.em.create(Product, {
+      ...data,
+      currency: data.currency ?? this.policy.currency,
+      sellerId: signedIn.role === 'SELLER' ? signedIn.userId : null,
+    });
     try {
       await this.em.persistAndFlush(product);
     } catch (error) {
@@ -131,14 +140,16 @@ export class ProductService {
   }
 
   async update(caller: Caller | null, id: string, input: unknown): Promise<ProductRecord> {
-    requireAdmin(caller);
+    const signedIn = requireSellerOrAdmin(caller);
     const data = parseInput(updateProductSchema(this.policy.maxPriceCents), input);
-    return this.change(id, (product) => {
+    return this.change(signedIn, id, (product) => {
       const oldPriceCents = product.priceCents;
+      const oldStock = product.stock;
       for (const key of ['name', 'description', 'priceCents', 'stock'] as const) {
         const value = data[key];
         if (value !== undefined && value !== null) Object.assign(product, { [key]: value });
       }
+      if (product.stock !== oldStock) this.noteStockLevel(product);
       if (product.priceCents !== oldPriceCents) {
         // Flushed with the product in one transaction: no price change without its event, and no event without it.
         recordEvent(
@@ -153,15 +164,35 @@ export class ProductService {
 
   /** Withdraws a product from sale. Nothing is deleted: carts and orders keep resolving it. Idempotent. */
   async archive(caller: Caller | null, id: string): Promise<ProductRecord> {
-    requireAdmin(caller);
-    return this.change(id, (product) => {
+    const signedIn = requireSellerOrAdmin(caller);
+    return this.change(signedIn, id, (product) => {
       product.archivedAt ??= new Date();
     });
   }
 
-  private async change(id: string, apply: (product: Product) => void): Promise<ProductRecord> {
+  /** A stock edit is a restock when it lifts the product above the threshold: the seller's next low-stock alert is armed again. */
+  private noteStockLevel(product: Product): void {
+    const change = lowStockChange(product, this.policy.lowStockThreshold, true);
+    if (change === 'rearm') product.lowStockAlerted = false;
+    if (change === 'alert' && product.sellerId) {
+      product.lowStockAlerted = true;
+      recordLowStock(
+        this.em,
+        { ...product, sellerId: product.sellerId },
+        {
+          threshold: this.policy.lowStockThreshold,
+          correlationId: this.correlationId,
+        },
+      );
+    }
+  }
+
+  /** An ADMIN changes any product; a SELLER only its own (FORBIDDEN for the shop's and other sellers' products). */
+  private async change(caller: Caller, id: string, apply: (product: Product) => void): Promise<ProductRecord> {
     const product = isUuid(id) ? await this.em.findOne(Product, { id }) : null;
     if (!product) throw notFound('Product', id);
+    if (caller.role !== 'ADMIN' && product.sellerId !== caller.userId)
+      throw forbidden('Only its seller or an administrator can change this product');
     apply(product);
     try {
       await this.em.flush();

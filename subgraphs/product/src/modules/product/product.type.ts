@@ -2,6 +2,14 @@ import { Money, money, PageInfo } from '@shop/kit';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { ProductRecord } from './product.cache.js';
 
+/** The user subgraph owns users; a product only names its seller. */
+@Directive('@key(fields: "id", resolvable: false)')
+@ObjectType('User')
+export class SellerRef {
+  @Field(() => ID)
+  id!: string;
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType('Product')
 export class ProductType {
@@ -32,6 +40,9 @@ export class ProductType {
   @Field(() => Date)
   updatedAt!: Date;
 
+  @Field(() => SellerRef, { nullable: true, description: "The user who sells it; null for the shop's own products." })
+  seller!: SellerRef | null;
+
   static from(product: ProductRecord): ProductType {
     return Object.assign(new ProductType(), {
       id: product.id,
@@ -43,6 +54,7 @@ export class ProductType {
       inStock: !product.archivedAt && product.stock > 0,
       archived: product.archivedAt !== null,
       updatedAt: product.updatedAt,
+      seller: product.sellerId ? Object.assign(new SellerRef(), { id: product.sellerId }) : null,
     });
   }
 }

@@ -2,6 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { AppError, amountTooLarge, BACKGROUND_SQL, badInput, MAX_MONEY_CENTS, isUuid, requireService, type Caller } from '@shop/kit';
 import type { ProductCache, ProductRecord } from '../product/product.cache.js';
 import { Product } from '../product/product.entity.js';
+import { lowStockChange, recordLowStock, type LowStockPolicy } from './low-stock.js';
 import type { ReservationStatus } from './stock-reservation.entity.js';
 
 export type CommitOutcome = 'committed' | 'released' | 'not_reserved';
@@ -17,6 +18,8 @@ export interface ReservedLine {
   name: string;
   unitPriceCents: number;
   currency: string;
+  /** Who sells it (null: the house); the order keeps it, so each seller sees and is told of its own sales. */
+  sellerId: string | null;
 }
 
 interface ProductRow {
@@ -29,6 +32,8 @@ interface ProductRow {
   stock: number;
   updated_at: Date;
   archived_at: Date | null;
+  seller_id: string | null;
+  low_stock_alerted: boolean;
   version: number;
 }
 
@@ -42,6 +47,7 @@ const toRecord = (row: ProductRow): ProductRecord => ({
   stock: row.stock,
   updatedAt: new Date(row.updated_at),
   archivedAt: row.archived_at ? new Date(row.archived_at) : null,
+  sellerId: row.seller_id,
   version: row.version,
 });
 
@@ -50,6 +56,8 @@ export class StockService {
     private readonly em: SqlEntityManager,
     private readonly cache: ProductCache,
     private readonly reservationTtlSeconds: number,
+    /** Needed by `reserve` only (the one path that takes stock away); background steps only ever give units back. */
+    private readonly lowStock?: LowStockPolicy & { eventsWritten: () => void },
   ) {}
 
   /**
@@ -62,6 +70,9 @@ export class StockService {
     requireService(caller);
     checkOrderId(orderId);
     const merged = mergeLines(lines);
+    const lowStock = this.lowStock;
+    if (!lowStock) throw new Error('StockService.reserve needs the low-stock policy');
+    let alerted = false;
     const { reserved, changed } = await this.em.transactional(async (em) => {
       const existing: Array<{ product_id: string; quantity: number; status: ReservationStatus }> = await em.execute(
         'select product_id, quantity, status from stock_reservations where order_id = ?',
@@ -105,6 +116,21 @@ export class StockService {
       // Checked at the prices just locked, and thrown inside the transaction: an order too large reserves nothing.
       const totalCents = changed.reduce((sum, row, i) => sum + row.price_cents * merged[i]!.quantity, 0);
       if (totalCents > maxTotalCents) throw amountTooLarge('The order total', maxTotalCents, changed[0]!.currency);
+      for (const row of changed) {
+        const level = {
+          id: row.id,
+          sellerId: row.seller_id,
+          name: row.name,
+          stock: row.stock,
+          lowStockAlerted: row.low_stock_alerted,
+          archivedAt: row.archived_at,
+        };
+        if (lowStockChange(level, lowStock.threshold, false) !== 'alert') continue;
+        // The row is locked by this transaction's UPDATE: no concurrent reservation can alert twice.
+        await em.execute('update products set low_stock_alerted = true where id = ?', [row.id]);
+        recordLowStock(em, { ...level, sellerId: row.seller_id! }, lowStock);
+        alerted = true;
+      }
       const expiresAt = new Date(Date.now() + this.reservationTtlSeconds * 1000);
       await em.execute(
         `insert into stock_reservations (order_id, product_id, quantity, status, expires_at, created_at, updated_at)
@@ -113,6 +139,7 @@ export class StockService {
       );
       return { reserved: changed.map((row, i) => lineOf(row, merged[i]!.quantity)), changed };
     });
+    if (alerted) lowStock.eventsWritten();
     await this.cache.put(changed.map(toRecord));
     return reserved;
   }
@@ -205,4 +232,5 @@ const lineOf = (row: ProductRow, quantity: number): ReservedLine => ({
   name: row.name,
   unitPriceCents: row.price_cents,
   currency: row.currency,
+  sellerId: row.seller_id,
 });

@@ -29,4 +29,7 @@ export class ReservedStockLine {
 
   @Field(() => String)
   currency!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The selling user; null for the house.' })
+  sellerId!: string | null;
 }

@@ -40,7 +40,7 @@ export class User {
   @Property({ type: 'integer' })
   profileRevision: number = 0;
 
-  @Enum({ items: ['CUSTOMER', 'ADMIN'], type: 'string' })
+  @Enum({ items: ['CUSTOMER', 'SELLER', 'ADMIN'], type: 'string' })
   role: UserRole = 'CUSTOMER';
 
   /** True only for the account the admin seeder created: the one account it may ever promote or re-password. */

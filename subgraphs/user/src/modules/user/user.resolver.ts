@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { UserContext } from '../../context.js';
 import { AuthPayload, NotificationPreferences, RegisterInput, UpdateProfileInput, UserType } from './user.type.js';
 import type { AuthResult } from './user.service.js';
@@ -31,6 +31,14 @@ export class UserResolver {
     @Ctx() ctx: UserContext,
   ): Promise<UserType> {
     return UserType.from(await ctx.users.updateNotificationPreferences(ctx.caller, { email, sms }));
+  }
+
+  @Mutation(() => UserType, {
+    description:
+      'ADMIN only: lets the user sell (create products, change the price and stock of its own). Takes effect at their next sign-in or session refresh.',
+  })
+  async grantSellerRole(@Arg('userId', () => ID) userId: string, @Ctx() ctx: UserContext): Promise<UserType> {
+    return UserType.from(await ctx.users.grantSellerRole(ctx.caller, userId));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'E.164. Only the user themselves (or an ADMIN) may read it.' })

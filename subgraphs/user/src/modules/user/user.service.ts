@@ -1,7 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { forbidden, isUuid, notFound, parseInput, requireCaller, type Caller, type UserTokenIssuer } from '@shop/kit';
+import {
+  AppError,
+  forbidden,
+  isUuid,
+  notFound,
+  parseInput,
+  requireAdmin,
+  requireCaller,
+  type Caller,
+  type UserTokenIssuer,
+} from '@shop/kit';
 import { recordEvent } from '@shop/messaging';
 import { z } from 'zod';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.js';
@@ -182,6 +192,23 @@ export class UserService {
         { userId, email: user.emailNotifications, sms: user.smsNotifications, revision: user.profileRevision },
         this.correlationId,
       );
+    });
+  }
+
+  /**
+   * ADMIN only: the user may sell (create products and manage its own). Granting it twice is harmless; an
+   * administrator keeps ADMIN (it already may do everything a seller may). The role reaches the user's tokens at
+   * their next sign-in or session refresh, so within one access-token lifetime at most.
+   */
+  async grantSellerRole(caller: Caller | null, userId: string): Promise<User> {
+    requireAdmin(caller);
+    if (!isUuid(userId)) throw notFound('User', userId);
+    return this.em.transactional(async (em) => {
+      const user = await em.findOne(User, { id: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!user) throw notFound('User', userId);
+      if (user.role === 'ADMIN') throw new AppError('CONFLICT', 'An administrator already has every right a seller has', { userId });
+      user.role = 'SELLER';
+      return user;
     });
   }
 

@@ -5,8 +5,16 @@ import type { User } from './user.entity.js';
 export enum Role {
   CUSTOMER = 'CUSTOMER',
   ADMIN = 'ADMIN',
+  SELLER = 'SELLER',
 }
-registerEnumType(Role, { name: 'Role' });
+registerEnumType(Role, {
+  name: 'Role',
+  valuesConfig: {
+    CUSTOMER: { description: 'Buys.' },
+    ADMIN: { description: 'Runs the shop: every product, every order.' },
+    SELLER: { description: 'Buys, and sells products of its own (granted by an ADMIN with grantSellerRole).' },
+  },
+});
 
 @Directive('@key(fields: "id")')
 @ObjectType('User')

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
-export type MailKind = 'welcome' | 'receipt' | 'cancellation' | 'price_drop';
+export type MailKind = 'welcome' | 'receipt' | 'cancellation' | 'price_drop' | 'new_sale' | 'low_stock';
 export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**
- * A mail to send, claimed in the same transaction as the event's inbox row: one per (event, kind), whatever
- * the number of deliveries. The sender marks it `sending` before handing it to the transport, so a crash
+ * A mail to send, claimed in the same transaction as the event's inbox row: one per (event, kind), or per once key
+ * when it has one (a seller's new-sale mail: per order and seller), whatever the number of deliveries. The sender marks it `sending` before handing it to the transport, so a crash
  * in between leaves it unsent rather than sent twice (at most once, as promised).
  */
 @Entity({ tableName: 'mails' })
-@Unique({ name: 'mails_event_kind_unique', properties: ['eventId', 'kind'] })
+@Index({
+  name: 'mails_event_kind_unique',
+  expression: 'create unique index "mails_event_kind_unique" on "mails" ("event_id", "kind") where "once_key" is null',
+})
 @Index({
   name: 'mails_pending_index',
   expression: 'create index "mails_pending_index" on "mails" ("next_attempt_at") where "status" = \'pending\'',

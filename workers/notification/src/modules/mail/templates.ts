@@ -44,3 +44,26 @@ export function priceDrop(name: string, drop: EventData<'cart.price_dropped'>): 
     text: `Hi ${name},\n\n${drop.productName ?? `a product in your cart (${drop.productId})`} costs ${now} now, down from ${was} when you added it to your cart.\n`,
   };
 }
+
+type ConfirmedLine = EventData<'order.confirmed'>['items'][number];
+
+/** To a seller: only its own lines of the order, and nothing of the buyer but the order id. */
+export function newSale(name: string, order: EventData<'order.confirmed'>, lines: readonly ConfirmedLine[]): Rendered {
+  const total = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+  const listed = lines.map(
+    (line) =>
+      `  ${line.quantity} × ${line.name} @ ${formatMoney(line.unitPriceCents, order.currency)} = ${formatMoney(line.unitPriceCents * line.quantity, order.currency)}`,
+  );
+  return {
+    subject: `New sale: order ${order.orderId.slice(0, 8)}`,
+    text: `Hi ${name},\n\nyou sold, in order ${order.orderId}:\n\n${listed.join('\n')}\n\nYour total: ${formatMoney(total, order.currency)}\n`,
+  };
+}
+
+export function lowStock(name: string, alert: EventData<'product.low_stock'>): Rendered {
+  const left = alert.stock === 0 ? 'none left' : `${alert.stock} left`;
+  return {
+    subject: `Low stock: ${alert.name} (${left})`,
+    text: `Hi ${name},\n\n${alert.name} (${alert.productId}) is down to ${alert.stock} on sale, at or below the alert level of ${alert.threshold}. Restock it to keep it in stock; you will hear again only after it has been restocked above ${alert.threshold} and runs low once more.\n`,
+  };
+}

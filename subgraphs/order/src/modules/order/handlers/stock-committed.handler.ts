@@ -1,5 +1,5 @@
 import { recordEvent, type EventHandler } from '@shop/messaging';
-import { OrderItem } from '../order.entity.js';
+import { OrderItem, Sale } from '../order.entity.js';
 import { announceAfterCommit, lockedOrder, type HandlerContext } from './context.js';
 
 /** The paid order's units are sold: PAID → CONFIRMED, announced as order.confirmed with what was bought. */
@@ -13,8 +13,26 @@ export const stockCommitted =
       log.info({ orderId: order.id, status: order.status }, 'stock committed for an order that is not PAID; nothing to do');
       return;
     }
-    em.persist(order.transition('CONFIRMED'));
+    const change = order.transition('CONFIRMED');
+    em.persist(change);
     const items = await em.find(OrderItem, { orderId: order.id }, { orderBy: { position: 'asc' } });
+    // Each seller's lines become its sales, with the order: CONFIRMED is final, so a sale is never taken back.
+    for (const item of items) {
+      if (!item.sellerId) continue;
+      const { productId, sellerId, name, unitPriceCents, quantity } = item;
+      em.persist(
+        em.create(Sale, {
+          orderId: order.id,
+          productId,
+          sellerId,
+          name,
+          unitPriceCents,
+          quantity,
+          currency: order.currency,
+          soldAt: change.at,
+        }),
+      );
+    }
     recordEvent(
       em,
       'order.confirmed',
@@ -23,7 +41,13 @@ export const stockCommitted =
         userId: order.userId,
         totalCents: order.totalCents,
         currency: order.currency,
-        items: items.map(({ productId, name, quantity, unitPriceCents }) => ({ productId, name, quantity, unitPriceCents })),
+        items: items.map(({ productId, name, quantity, unitPriceCents, sellerId }) => ({
+          productId,
+          name,
+          quantity,
+          unitPriceCents,
+          sellerId,
+        })),
       },
       event.correlationId,
     );

@@ -2,6 +2,7 @@ import { consumerHandlers } from '@shop/messaging';
 import { cartPriceDropped } from './cart-price-dropped.handler.js';
 import { orderCancelled } from './order-cancelled.handler.js';
 import { orderConfirmed } from './order-confirmed.handler.js';
+import { productLowStock } from './product-low-stock.handler.js';
 import { userPreferencesChanged } from './user-preferences-changed.handler.js';
 import { userProfileUpdated } from './user-profile-updated.handler.js';
 import { userRegistered } from './user-registered.handler.js';
@@ -15,4 +16,5 @@ export const notificationHandlers = () =>
     'order.confirmed': orderConfirmed,
     'order.cancelled': orderCancelled,
     'cart.price_dropped': cartPriceDropped,
+    'product.low_stock': productLowStock,
   });
