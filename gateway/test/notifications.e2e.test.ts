@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { createLogger } from '@shop/kit';
+import { before, describe, it } from 'node:test';
 import { postGraphQL, waitFor } from '@shop/kit/testing';
-import { publishEvent, tapExchange } from '@shop/messaging/testing';
+import { publishEvent } from '@shop/messaging/testing';
 import type { ShopClient } from '@shop/sdk';
-import { ADMIN, codesOf, createProduct, RABBITMQ_URL, startSystem, type System } from './system.js';
+import { ADMIN, codesOf, createProduct, systemForSuite, type System, type Tap } from './system.js';
 
 interface Person {
   id: string;
@@ -17,17 +16,12 @@ interface Person {
 }
 
 describe('SMS, notification preferences and price drops through the gateway', () => {
+  const suite = systemForSuite();
   let system: System;
   let admin: ShopClient;
-  let tap: Awaited<ReturnType<typeof tapExchange>>;
-  before(async () => {
-    system = await startSystem();
-    admin = await system.signInAdmin();
-    tap = await tapExchange(RABBITMQ_URL, system.exchange, createLogger('tap', 'silent'));
-  });
-  after(async () => {
-    await tap?.close();
-    await system?.close();
+  let tap: Tap;
+  before(() => {
+    ({ system, admin, tap } = suite);
   });
 
   // A fresh number per person: the SMS files are told apart by it.

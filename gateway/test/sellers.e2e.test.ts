@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { createLogger } from '@shop/kit';
+import { before, describe, it } from 'node:test';
 import { waitFor } from '@shop/kit/testing';
-import { publishEvent, tapExchange } from '@shop/messaging/testing';
+import { publishEvent } from '@shop/messaging/testing';
 import type { ShopClient } from '@shop/sdk';
-import { codesOf, createProduct, RABBITMQ_URL, startSystem, type System } from './system.js';
+import { codesOf, createProduct, systemForSuite, type System, type Tap } from './system.js';
 
 interface Person {
   id: string;
@@ -16,17 +15,12 @@ interface Person {
 }
 
 describe('sellers through the gateway: their own products, their own sales, their own mails', () => {
+  const suite = systemForSuite();
   let system: System;
   let admin: ShopClient;
-  let tap: Awaited<ReturnType<typeof tapExchange>>;
-  before(async () => {
-    system = await startSystem();
-    admin = await system.signInAdmin();
-    tap = await tapExchange(RABBITMQ_URL, system.exchange, createLogger('tap', 'silent'));
-  });
-  after(async () => {
-    await tap?.close();
-    await system?.close();
+  let tap: Tap;
+  before(() => {
+    ({ system, admin, tap } = suite);
   });
 
   async function register(name: string): Promise<Person> {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { startCartService, loadCartEnv } from '@shop/cart';
 import { TEST_ENV, dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
 import { Broker } from '@shop/messaging';
-import { removeExchange, systemQuiet } from '@shop/messaging/testing';
+import { removeExchange, systemQuiet, tapExchange } from '@shop/messaging/testing';
+import { after, before } from 'node:test';
 import { createLogger } from '@shop/kit';
 import { startNotificationWorker, loadNotificationEnv, type OutgoingMail } from '@shop/notification-worker';
 import { startOrderService, loadOrderEnv } from '@shop/order';
@@ -286,6 +287,25 @@ export async function createProduct(admin: ShopClient, stock: number, priceCents
 }
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
+export type Tap = Awaited<ReturnType<typeof tapExchange>>;
+
+/**
+ * For a suite: a system started before its tests and closed after them, with the admin signed in and a tap on its
+ * exchange (every event published, for assertions). Read the fields inside tests, once `before` has run.
+ */
+export function systemForSuite(options: SystemOptions = {}) {
+  const suite = {} as { system: System; admin: ShopClient; tap: Tap };
+  before(async () => {
+    suite.system = await startSystem(options);
+    suite.admin = await suite.system.signInAdmin();
+    suite.tap = await tapExchange(RABBITMQ_URL, suite.system.exchange, createLogger('tap', 'silent'));
+  });
+  after(async () => {
+    await suite.tap?.close();
+    await suite.system?.close();
+  });
+  return suite;
+}
 
 /** Runs `call` and returns the error codes it failed with (throws if it succeeded). */
 export async function codesOf(call: Promise<unknown>): Promise<string[]> {
