@@ -87,6 +87,10 @@ describe('sellers through the gateway: their own products, their own sales, thei
 
     assert.deepEqual((await system.client().ProductSeller({ id: lamp.id })).product!.seller, { id: sam.id, name: 'Sam' });
     assert.equal((await system.client().ProductSeller({ id: house.id })).product!.seller, null);
+    const listed = async (person: Person) =>
+      (await system.client().SellerProducts({ sellerId: person.id })).products.edges.map((e) => e.node.id);
+    assert.deepEqual([await listed(sam), await listed(sue)], [[lamp.id], [vase.id]]);
+    assert.deepEqual(await codesOf(system.client().SellerProducts({ sellerId: 'sam' })), ['BAD_USER_INPUT']);
     assert.equal((await sam.client.UpdateProduct({ id: lamp.id, input: { priceCents: 1200 } })).updateProduct.price.amountCents, 1200);
     // Another seller's product, the shop's own, and a customer: FORBIDDEN, and nothing changes.
     assert.deepEqual(await codesOf(sue.client.UpdateProduct({ id: lamp.id, input: { priceCents: 1 } })), ['FORBIDDEN']);

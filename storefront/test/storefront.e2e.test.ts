@@ -28,6 +28,14 @@ const WAIT = { timeout: 20_000 };
 /** Resolves once the locator shows; Playwright re-checks until then (no fixed sleeps anywhere). */
 const shows = (locator: Locator) => locator.waitFor({ state: 'visible', ...WAIT });
 const gone = (locator: Locator) => locator.waitFor({ state: 'hidden', ...WAIT });
+/** For what a locator cannot wait on (an input's value): checks every 100 ms until it holds, or fails after WAIT. */
+async function until(check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + WAIT.timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 const audits: Array<{ page: string; serious: number; all: number; passed: number }> = [];
 /** axe-core on what is on screen now: no serious or critical violation. */
@@ -306,6 +314,61 @@ describe('storefront in a browser against the whole system', () => {
     await shows(page.getByRole('heading', { name: 'Your orders' }));
     await shows(page.getByRole('main').getByRole('listitem').nth(2));
     assert.equal(await page.getByRole('alert').count(), 0);
+  });
+
+  it('a seller, made one while signed in, creates a product, changes its price and sees it sold', async () => {
+    const admin = await system.signInAdmin();
+    const grace = await system.signUp('Grace Hopper');
+    const sellerPage = await (await browser.newContext({ viewport: DESKTOP, baseURL: storefront.url })).newPage();
+    await sellerPage.goto('/login');
+    await sellerPage.getByLabel('Email').fill(grace.email);
+    await sellerPage.getByLabel('Password').fill(grace.password);
+    await sellerPage.getByRole('button', { name: 'Sign in' }).click();
+    await shows(sellerPage.getByRole('banner').getByText('Grace Hopper'));
+    assert.equal(await sellerPage.getByRole('link', { name: 'Sell' }).count(), 0, 'a customer sees no Sell link');
+    await sellerPage.goto('/sell');
+    await shows(sellerPage.getByRole('alert').getByText('Only a seller can sell here.', { exact: false }));
+
+    // Granted while she is signed in: her token says CUSTOMER until the page refreshes it, which it does on its own.
+    await admin.GrantSellerRole({ userId: grace.user.id });
+    await sellerPage.reload();
+    await shows(sellerPage.getByRole('heading', { name: 'New product' }));
+    await shows(sellerPage.getByRole('link', { name: 'Sell' }));
+    await shows(sellerPage.getByText('You have no products on sale yet.'));
+    await shows(sellerPage.getByText('No sales yet.'));
+    await audit(sellerPage, '/sell (empty)');
+
+    const teapot = 'Hopper Teapot';
+    await sellerPage.getByLabel('SKU').fill('HOPPER-TEAPOT');
+    await sellerPage.getByLabel('Name').fill(teapot);
+    await sellerPage.getByLabel('Price').fill('20.00');
+    await sellerPage.getByLabel('Stock').fill('3');
+    await sellerPage.getByRole('button', { name: 'Create product' }).click();
+    await shows(sellerPage.getByRole('status').getByText(`Created ${teapot}.`));
+    const row = sellerPage.getByRole('row').filter({ has: sellerPage.getByRole('rowheader', { name: teapot }) });
+    await shows(row);
+    assert.equal(await row.getByLabel('Price').inputValue(), '20.00');
+    await row.getByLabel('Price').fill('18.00');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await shows(sellerPage.getByRole('status').getByText(`Saved ${teapot}.`));
+    // Only her own products are listed: none of the shop's.
+    assert.equal(await sellerPage.getByRole('rowheader', { name: names.lamp }).count(), 0);
+
+    // A buyer buys two at the new price; the sale shows on her page (it reads its sales again every few seconds).
+    const { products: mine } = await admin.Products({ search: 'HOPPER-TEAPOT' });
+    const buyer = await system.signUp('Teapot Buyer');
+    await buyer.client.AddToCart({ productId: mine.edges[0]!.node.id, quantity: 2 });
+    gate.open();
+    await buyer.client.Checkout({ input: { paymentToken: 'tok_visa', idempotencyKey: `teapot-${Date.now()}` } });
+    const sale = sellerPage
+      .getByRole('list', { name: 'Sales' })
+      .getByRole('listitem')
+      .filter({ hasText: `2 × ${teapot}, $36.00` });
+    await shows(sale);
+    // The sale took two of the three off the shelf, and the row says so.
+    await until(async () => (await row.getByLabel('Stock').inputValue()) === '1', 'the stock after the sale');
+    await audit(sellerPage, '/sell (a sale)');
+    await screenshot(sellerPage, 'sell');
   });
 
   it('signs out', async () => {

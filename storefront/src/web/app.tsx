@@ -8,6 +8,7 @@ import { LoginPage, RegisterPage } from './pages/account';
 import { OrderPage } from './pages/order';
 import { OrdersPage } from './pages/orders';
 import { ProductPage } from './pages/product';
+import { SellPage } from './pages/sell';
 import { Link, useLocation, type Location } from './router';
 
 function route(location: Location, signedIn: boolean): { title: string; page: ReactNode } {
@@ -20,6 +21,7 @@ function route(location: Location, signedIn: boolean): { title: string; page: Re
   if (path === '/cart') return needsSignIn('Cart', <CartPage />);
   if (path === '/orders') return needsSignIn('Your orders', <OrdersPage />);
   if (path === '/admin') return needsSignIn('Admin', <AdminPage />);
+  if (path === '/sell') return needsSignIn('Sell', <SellPage />);
   const product = /^\/products\/([^/]+)$/.exec(path);
   if (product) return { title: 'Product', page: <ProductPage id={decodeURIComponent(product[1]!)} /> };
   const order = /^\/orders\/([^/]+)$/.exec(path);

@@ -273,3 +273,53 @@ export const UPDATE_PRODUCT_MUTATION = graphql(`
     }
   }
 `);
+
+export const SELLER_PRODUCTS_QUERY = graphql(`
+  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {
+    products(sellerId: $sellerId, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          ...StoreProduct
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      totalCount
+    }
+  }
+`);
+
+export const CREATE_PRODUCT_MUTATION = graphql(`
+  mutation StoreCreateProduct($input: CreateProductInput!) {
+    createProduct(input: $input) {
+      ...StoreProduct
+    }
+  }
+`);
+
+export const MY_SALES_QUERY = graphql(`
+  query StoreMySales($first: Int!) {
+    me {
+      id
+      sales(first: $first) {
+        edges {
+          cursor
+          node {
+            id
+            orderId
+            name
+            quantity
+            lineTotal {
+              ...StoreMoney
+            }
+            soldAt
+          }
+        }
+        totalCount
+      }
+    }
+  }
+`);

@@ -41,6 +41,11 @@ export function Header() {
                   <Link to="/admin">Admin</Link>
                 </li>
               ) : null}
+              {user.role === 'SELLER' ? (
+                <li>
+                  <Link to="/sell">Sell</Link>
+                </li>
+              ) : null}
               <li>
                 <button type="button" onClick={() => void signOut()}>
                   Sign out

@@ -37,6 +37,9 @@ type Documents = {
   '\n  mutation StoreCancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      ...StoreOrder\n    }\n  }\n': typeof types.StoreCancelOrderDocument;
   '\n  query StoreMyOrders($first: Int!, $after: String) {\n    me {\n      id\n      orders(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            status\n            total {\n              ...StoreMoney\n            }\n            items {\n              name\n              quantity\n            }\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.StoreMyOrdersDocument;
   '\n  mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      ...StoreProduct\n    }\n  }\n': typeof types.StoreUpdateProductDocument;
+  '\n  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {\n    products(sellerId: $sellerId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n': typeof types.StoreSellerProductsDocument;
+  '\n  mutation StoreCreateProduct($input: CreateProductInput!) {\n    createProduct(input: $input) {\n      ...StoreProduct\n    }\n  }\n': typeof types.StoreCreateProductDocument;
+  '\n  query StoreMySales($first: Int!) {\n    me {\n      id\n      sales(first: $first) {\n        edges {\n          cursor\n          node {\n            id\n            orderId\n            name\n            quantity\n            lineTotal {\n              ...StoreMoney\n            }\n            soldAt\n          }\n        }\n        totalCount\n      }\n    }\n  }\n': typeof types.StoreMySalesDocument;
 };
 const documents: Documents = {
   '\n  fragment StoreMoney on Money {\n    amountCents\n    currency\n    formatted\n  }\n': types.StoreMoneyFragmentDoc,
@@ -79,6 +82,12 @@ const documents: Documents = {
     types.StoreMyOrdersDocument,
   '\n  mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      ...StoreProduct\n    }\n  }\n':
     types.StoreUpdateProductDocument,
+  '\n  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {\n    products(sellerId: $sellerId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n':
+    types.StoreSellerProductsDocument,
+  '\n  mutation StoreCreateProduct($input: CreateProductInput!) {\n    createProduct(input: $input) {\n      ...StoreProduct\n    }\n  }\n':
+    types.StoreCreateProductDocument,
+  '\n  query StoreMySales($first: Int!) {\n    me {\n      id\n      sales(first: $first) {\n        edges {\n          cursor\n          node {\n            id\n            orderId\n            name\n            quantity\n            lineTotal {\n              ...StoreMoney\n            }\n            soldAt\n          }\n        }\n        totalCount\n      }\n    }\n  }\n':
+    types.StoreMySalesDocument,
 };
 
 /**
@@ -233,6 +242,24 @@ export function graphql(
 export function graphql(
   source: '\n  mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      ...StoreProduct\n    }\n  }\n',
 ): (typeof documents)['\n  mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      ...StoreProduct\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {\n    products(sellerId: $sellerId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n',
+): (typeof documents)['\n  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {\n    products(sellerId: $sellerId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation StoreCreateProduct($input: CreateProductInput!) {\n    createProduct(input: $input) {\n      ...StoreProduct\n    }\n  }\n',
+): (typeof documents)['\n  mutation StoreCreateProduct($input: CreateProductInput!) {\n    createProduct(input: $input) {\n      ...StoreProduct\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query StoreMySales($first: Int!) {\n    me {\n      id\n      sales(first: $first) {\n        edges {\n          cursor\n          node {\n            id\n            orderId\n            name\n            quantity\n            lineTotal {\n              ...StoreMoney\n            }\n            soldAt\n          }\n        }\n        totalCount\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query StoreMySales($first: Int!) {\n    me {\n      id\n      sales(first: $first) {\n        edges {\n          cursor\n          node {\n            id\n            orderId\n            name\n            quantity\n            lineTotal {\n              ...StoreMoney\n            }\n            soldAt\n          }\n        }\n        totalCount\n      }\n    }\n  }\n'];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

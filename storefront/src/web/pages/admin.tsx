@@ -68,7 +68,7 @@ export function AdminPage() {
   );
 }
 
-function ProductRow({ product, onSaved }: { product: StoreProductFragment; onSaved: (name: string) => void }) {
+export function ProductRow({ product, onSaved }: { product: StoreProductFragment; onSaved: (name: string) => void }) {
   const [price, setPrice] = useState(majorUnits(product.price.amountCents));
   const [stock, setStock] = useState(String(product.stock));
   useEffect(() => setPrice(majorUnits(product.price.amountCents)), [product.price.amountCents]);

@@ -11,14 +11,18 @@ export class ProductResolver {
     return product ? ProductType.from(product) : null;
   }
 
-  @Query(() => ProductConnection, { description: 'Products by name, with cursor pagination; `search` matches name or SKU.' })
+  @Query(() => ProductConnection, {
+    description: "Products on sale by name, with cursor pagination; `search` matches name or SKU, `sellerId` keeps one seller's.",
+  })
   async products(
     @Ctx() ctx: ProductContext,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('search', () => String, { nullable: true }) search?: string | null,
+    @Arg('sellerId', () => ID, { nullable: true, description: "Only this seller's products (a seller's own listing)." })
+    sellerId?: string | null,
   ): Promise<ProductConnection> {
-    const page = await ctx.products.list({ first: first ?? 20, after, search });
+    const page = await ctx.products.list({ first: first ?? 20, after, search, sellerId });
     return Object.assign(new ProductConnection(), {
       edges: page.items.map(({ cursor, product }) => ({ cursor, node: ProductType.from(product) })),
       pageInfo: Object.assign(new PageInfo(), { hasNextPage: page.hasNextPage, endCursor: page.endCursor }),

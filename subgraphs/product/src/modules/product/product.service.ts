@@ -98,14 +98,16 @@ export class ProductService {
   }
 
   /** Keyset pagination ordered by (name, id): stable under inserts, no OFFSET scans. */
-  async list(args: { first: number; after?: string | null; search?: string | null }): Promise<ProductPage> {
+  async list(args: { first: number; after?: string | null; search?: string | null; sellerId?: string | null }): Promise<ProductPage> {
     const first = pageSize(args.first);
     if (args.search && args.search.length > MAX_SEARCH_LENGTH)
       throw badInput([{ field: 'search', message: `must be at most ${MAX_SEARCH_LENGTH} characters` }]);
+    if (args.sellerId && !isUuid(args.sellerId)) throw badInput([{ field: 'sellerId', message: 'must be a user id' }]);
     const term = args.search?.trim();
+    const onSale: FilterQuery<Product> = args.sellerId ? { archivedAt: null, sellerId: args.sellerId } : { archivedAt: null };
     const filter: FilterQuery<Product> = term
-      ? { archivedAt: null, $or: [{ name: { $ilike: `%${escapeLike(term)}%` } }, { sku: { $ilike: `%${escapeLike(term)}%` } }] }
-      : { archivedAt: null };
+      ? { ...onSale, $or: [{ name: { $ilike: `%${escapeLike(term)}%` } }, { sku: { $ilike: `%${escapeLike(term)}%` } }] }
+      : onSale;
     let where: FilterQuery<Product> = filter;
     if (args.after) {
       const [afterName, afterId] = decodeCursor(args.after, 2) as [string, string];
