@@ -50,3 +50,6 @@ export class User {
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 }
+
+/** What the API shows of a user (UserType); a User entity is one, and so is the row `me` reads without hydrating. */
+export type UserProfile = Pick<User, 'id' | 'email' | 'name' | 'role' | 'createdAt' | 'phone' | 'emailNotifications' | 'smsNotifications'>;

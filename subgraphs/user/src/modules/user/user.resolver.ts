@@ -10,7 +10,7 @@ export class UserResolver {
   @Query(() => UserType, { nullable: true, description: 'The signed-in user; null when anonymous.' })
   async me(@Ctx() ctx: UserContext): Promise<UserType | null> {
     if (!ctx.caller) return null;
-    const user = await ctx.users.findById(ctx.caller.userId);
+    const user = await ctx.users.profile(ctx.caller.userId);
     return user ? UserType.from(user) : null;
   }
 

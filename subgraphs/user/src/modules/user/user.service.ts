@@ -16,7 +16,7 @@ import { recordEvent } from '@shop/messaging';
 import { z } from 'zod';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.js';
 import { Session } from './session.entity.js';
-import { User } from './user.entity.js';
+import { User, type UserProfile } from './user.entity.js';
 import { emailTaken, invalidCredentials, invalidRefreshToken } from './user.errors.js';
 
 // E.164: a plus, a country code that does not start with 0, at most 15 digits in all; no spaces or punctuation.
@@ -218,8 +218,19 @@ export class UserService {
     if (signedIn.userId !== userId && signedIn.role !== 'ADMIN') throw forbidden('Only the user themselves can see this');
   }
 
-  async findById(id: string): Promise<User | null> {
-    return isUuid(id) ? this.em.findOne(User, { id }) : null;
+  /**
+   * A user's own profile for `me`, which every signed-in query goes through: one statement, read into a plain object
+   * (no entity hydration or identity map, nothing here is changed).
+   */
+  async profile(id: string): Promise<UserProfile | null> {
+    if (!isUuid(id)) return null;
+    const rows: UserProfile[] = await this.em.getConnection().execute(
+      `select id, email, name, role, created_at as "createdAt", phone,
+              email_notifications as "emailNotifications", sms_notifications as "smsNotifications"
+         from users where id = ?`,
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   /** One statement for any number of ids; results line up with `ids`, null where missing. */

@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType, InputType } from 'type-graphql';
 import type { Role as RoleName } from '@shop/kit';
-import type { User } from './user.entity.js';
+import type { UserProfile } from './user.entity.js';
 
 export enum Role {
   CUSTOMER = 'CUSTOMER',
@@ -38,7 +38,7 @@ export class UserType {
   phone!: string | null;
   notificationPreferences!: NotificationPreferences;
 
-  static from(user: User): UserType {
+  static from(user: UserProfile): UserType {
     return Object.assign(new UserType(), {
       id: user.id,
       email: user.email,
