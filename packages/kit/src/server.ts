@@ -6,9 +6,13 @@ import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import express, { type Request, type Response } from 'express';
-import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isObjectType, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { EXPECTED_CODES } from './errors.js';
 import { measureOperation, shapeViolation } from './operation-shape.js';
@@ -148,27 +152,31 @@ function requestSignal(res: Response, timeoutMs: number | undefined): AbortSigna
   return controller.signal;
 }
 
-/** Once a request is abandoned, every resolver not yet started fails at once, so it issues no more SQL or calls. */
-function abandonedRequestPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async executionDidStart({ contextValue }) {
-          const signal = (contextValue as { [REQUEST_SIGNAL]?: AbortSignal })[REQUEST_SIGNAL];
-          if (!signal) return;
-          return {
-            willResolveField() {
-              if (signal.aborted) {
-                throw new GraphQLError('The request was abandoned (client gone or deadline passed)', {
-                  extensions: { code: 'SERVICE_UNAVAILABLE' },
-                });
-              }
-            },
-          };
-        },
+const abandonedSchemas = new WeakSet<GraphQLSchema>();
+
+/**
+ * Once a request is abandoned, every resolver not yet started fails at once, so it issues no more SQL or calls. Done by
+ * wrapping the fields that have a resolver (a default property read has no work to stop), not with a plugin's
+ * willResolveField: any such hook makes Apollo instrument every field of every answer.
+ */
+function failAbandonedResolvers(schema: GraphQLSchema): void {
+  if (abandonedSchemas.has(schema)) return;
+  abandonedSchemas.add(schema);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve;
+      if (!resolve) continue;
+      field.resolve = (source, args, context: { [REQUEST_SIGNAL]?: AbortSignal } | undefined, info) => {
+        if (context?.[REQUEST_SIGNAL]?.aborted) {
+          throw new GraphQLError('The request was abandoned (client gone or deadline passed)', {
+            extensions: { code: 'SERVICE_UNAVAILABLE' },
+          });
+        }
+        return resolve(source, args, context, info);
       };
-    },
-  };
+    }
+  }
 }
 
 /** Refuses too deep or too aliased operations with QUERY_TOO_COMPLEX before they run (defence behind the gateway). */
@@ -213,6 +221,9 @@ export async function startHttpService<TContext extends BaseContext>(
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const isSubgraph = 'schema' in options.graphql;
+  if ('schema' in options.graphql) failAbandonedResolvers(options.graphql.schema);
+  // An ETag is a SHA-1 of every answer; the gateway and our services, a subgraph's only callers, never revalidate.
+  if (isSubgraph) app.set('etag', false);
   const apollo = new ApolloServer<TContext>({
     ...options.graphql,
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
@@ -224,12 +235,13 @@ export async function startHttpService<TContext extends BaseContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
-      // Inline traces only feed Apollo Studio, which we do not use; they cost CPU on every subgraph request.
+      // Inline traces only feed Apollo Studio, which we do not use; they cost CPU on every subgraph request. So do cache
+      // hints (a hook on every field): no caller of a subgraph reads them, its answers are always `no-store`.
       ...(isSubgraph
         ? [
             ApolloServerPluginInlineTraceDisabled(),
+            ApolloServerPluginCacheControlDisabled(),
             operationGuardPlugin<TContext>(options.operationGuard ?? DEFAULT_SUBGRAPH_GUARD),
-            abandonedRequestPlugin<TContext>(),
           ]
         : []),
       ...(options.plugins ?? []),
@@ -276,6 +288,8 @@ export async function startHttpService<TContext extends BaseContext>(
       context: async ({ req, res }) => {
         const correlationId = correlationIdOf(req);
         res.setHeader(CORRELATION_HEADER, correlationId);
+        // What Apollo's cache-control plugin said of every subgraph answer (no hints are ever given); it is off there.
+        if (isSubgraph) res.setHeader('cache-control', 'no-store');
         const signal = requestSignal(res, options.requestTimeoutMs ?? (isSubgraph ? DEFAULT_REQUEST_TIMEOUT_MS : undefined));
         const context = await options.context(req, correlationId, signal);
         return Object.assign(context, { [REQUEST_SIGNAL]: signal });
