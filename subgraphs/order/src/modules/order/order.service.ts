@@ -90,15 +90,13 @@ export class OrderService {
     const me = requireCaller(caller);
     const input = parseInput(checkoutInput, raw);
     const orderId = orderIdFor(me.userId, input.idempotencyKey);
-    const placed = await this.em.findOne(Order, { id: orderId });
-    if (placed) return (await this.views([placed]))[0]!;
-
-    const attempt = await this.claim(orderId, me.userId, input.idempotencyKey);
-    if (attempt === 'placed') return this.placedOrder(orderId);
+    const claimed = await this.claim(orderId, me.userId, input.idempotencyKey);
+    if (claimed === 'placed') return this.placedOrder(orderId);
+    const { attempt, fresh } = claimed;
 
     let lines: CartLineSnapshot[];
     try {
-      lines = await this.linesOf(orderId, attempt, me.userId);
+      lines = await this.linesOf(orderId, attempt, me.userId, fresh);
     } catch (error) {
       await this.forget(orderId, attempt);
       throw error;
@@ -130,7 +128,7 @@ export class OrderService {
       this.log.error({ orderId, lines, reserved }, 'reservation does not match the checkout lines');
       throw new AppError('SERVICE_UNAVAILABLE', 'This checkout could not be completed right now; try again shortly');
     }
-    const order = await this.em.transactional(async (em) => {
+    const placement = await this.em.transactional(async (em) => {
       const won: unknown[] = await em.execute(
         `update checkouts set state = 'placed' where order_id = ? and state = 'reserving' and attempt = ? returning order_id`,
         [orderId, attempt],
@@ -148,9 +146,9 @@ export class OrderService {
         createdAt: now,
         updatedAt: now,
       });
-      lines.forEach((line, position) => {
+      const items = lines.map((line, position) => {
         const bought = byProduct.get(line.productId)!;
-        em.create(OrderItem, {
+        return em.create(OrderItem, {
           orderId,
           productId: line.productId,
           position,
@@ -160,7 +158,7 @@ export class OrderService {
           sellerId: bought.sellerId,
         });
       });
-      em.create(OrderStatusChange, { orderId, seq: 1, status: 'PENDING', reason: null, at: now });
+      const placedChange = em.create(OrderStatusChange, { orderId, seq: 1, status: 'PENDING', reason: null, at: now });
       // The payment worker charges it; the cart subgraph takes the bought lines out (those unchanged since the snapshot).
       recordEvent(
         em,
@@ -176,13 +174,15 @@ export class OrderService {
         },
         this.correlationId,
       );
-      return order;
+      return { order, items, changes: [placedChange] };
     });
-    if (!order) return this.placedOrder(orderId);
+    if (!placement) return this.placedOrder(orderId);
+    const { order } = placement;
     this.log.info({ orderId, totalCents: order.totalCents, lines: reserved.length }, 'order placed');
     await this.deps.publisher.announce(order);
     this.deps.nudge();
-    return (await this.views([order]))[0]!;
+    // Everything the answer shows was just written: no need to read it back.
+    return toOrderType(order, placement.items, placement.changes);
   }
 
   /**
@@ -350,22 +350,24 @@ export class OrderService {
   }
 
   /**
-   * Opens (or takes over) the one attempt for this key. Returns the attempt number to finish it with, or
-   * 'placed' when another request already placed the order.
+   * Opens (or takes over) the one attempt for this key. Returns the attempt number to finish it with (`fresh` when
+   * this request opened it, so nothing was stored for it yet), or 'placed' when another request already placed the order.
    */
-  private async claim(orderId: string, userId: string, idempotencyKey: string): Promise<number | 'placed'> {
+  private async claim(orderId: string, userId: string, idempotencyKey: string): Promise<{ attempt: number; fresh: boolean } | 'placed'> {
+    // Every order is placed under its checkout row, which is never deleted once placed: a new row means no order yet.
     const created: Array<{ attempt: number }> = await this.em.execute(
       `insert into checkouts (order_id, user_id, idempotency_key, state, attempt, claimed_at, created_at)
        values (?, ?, ?, 'reserving', 1, now(), now()) on conflict do nothing returning attempt`,
       [orderId, userId, idempotencyKey],
     );
-    if (created[0]) return created[0].attempt;
+    if (created[0]) return { attempt: created[0].attempt, fresh: true };
+    if (await this.em.findOne(Order, { id: orderId })) return 'placed';
     const taken: Array<{ attempt: number }> = await this.em.execute(
       `update checkouts set attempt = attempt + 1, claimed_at = now()
        where order_id = ? and state = 'reserving' and claimed_at < now() - ? * interval '1 millisecond' returning attempt`,
       [orderId, this.deps.takeoverAfterMs],
     );
-    if (taken[0]) return taken[0].attempt;
+    if (taken[0]) return { attempt: taken[0].attempt, fresh: false };
     const existing = await this.em.findOne(Checkout, { orderId });
     if (existing?.state === 'placed') return 'placed';
     if (existing?.state === 'abandoned') {
@@ -381,8 +383,8 @@ export class OrderService {
    * stored before anything is reserved. A retry (same key) therefore reserves, stores and charges the same lines
    * whatever the cart did in between; the bought lines leave the cart only where they are unchanged.
    */
-  private async linesOf(orderId: string, attempt: number, userId: string): Promise<CartLineSnapshot[]> {
-    const stored = await this.em.fork().findOne(Checkout, { orderId });
+  private async linesOf(orderId: string, attempt: number, userId: string, fresh: boolean): Promise<CartLineSnapshot[]> {
+    const stored = fresh ? null : await this.em.fork().findOne(Checkout, { orderId });
     if (stored?.lines?.length) return stored.lines;
     const lines = await this.deps.cart.snapshot(userId, this.correlationId);
     if (lines.length === 0) throw new AppError('CART_EMPTY', 'Your cart is empty');
