@@ -48,9 +48,11 @@ export class SimulatedPaymentProvider implements PaymentProvider {
             reason: request.token === 'tok_chargeDeclined' ? 'Your card was declined.' : 'The payment token is not valid.',
           };
     const em = this.orm.em.fork() as SqlEntityManager;
-    await em.execute(
+    // The no-op update on a repeat returns the charge made the first time, in the same statement.
+    const [stored] = await em.execute<Array<{ charge_id: string; status: 'approved' | 'declined'; reason: string | null }>>(
       `insert into simulated_charges (idempotency_key, charge_id, status, reason, amount_cents, currency, created_at)
-       values (?, ?, ?, ?, ?, ?, now()) on conflict (idempotency_key) do nothing`,
+       values (?, ?, ?, ?, ?, ?, now()) on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
+       returning charge_id, status, reason`,
       [
         request.idempotencyKey,
         outcome.chargeId,
@@ -59,10 +61,6 @@ export class SimulatedPaymentProvider implements PaymentProvider {
         request.amountCents,
         request.currency,
       ],
-    );
-    const [stored] = await em.execute<Array<{ charge_id: string; status: 'approved' | 'declined'; reason: string | null }>>(
-      'select charge_id, status, reason from simulated_charges where idempotency_key = ?',
-      [request.idempotencyKey],
     );
     if (!stored) throw new Error('simulated provider lost a charge');
     return stored.status === 'approved'
