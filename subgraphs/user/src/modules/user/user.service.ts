@@ -224,13 +224,15 @@ export class UserService {
    */
   async profile(id: string): Promise<UserProfile | null> {
     if (!isUuid(id)) return null;
-    const rows: UserProfile[] = await this.em.getConnection().execute(
+    const rows: Array<Omit<UserProfile, 'createdAt'> & { createdAt: Date | string }> = await this.em.getConnection().execute(
       `select id, email, name, role, created_at as "createdAt", phone,
               email_notifications as "emailNotifications", sms_notifications as "smsNotifications"
          from users where id = ?`,
       [id],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    // MikroORM's connection hands timestamps over as text: the API's DateTime needs a Date.
+    return row ? { ...row, createdAt: new Date(row.createdAt) } : null;
   }
 
   /** One statement for any number of ids; results line up with `ids`, null where missing. */
