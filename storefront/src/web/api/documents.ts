@@ -103,8 +103,8 @@ export const ORDER = graphql(`
 `);
 
 export const PRODUCTS_QUERY = graphql(`
-  query StoreProducts($first: Int!, $after: String, $search: String) {
-    products(first: $first, after: $after, search: $search) {
+  query StoreProducts($first: Int!, $after: String, $search: String, $sellerId: ID) {
+    products(first: $first, after: $after, search: $search, sellerId: $sellerId) {
       edges {
         cursor
         node {
@@ -270,24 +270,6 @@ export const UPDATE_PRODUCT_MUTATION = graphql(`
   mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {
     updateProduct(id: $id, input: $input) {
       ...StoreProduct
-    }
-  }
-`);
-
-export const SELLER_PRODUCTS_QUERY = graphql(`
-  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {
-    products(sellerId: $sellerId, first: $first, after: $after) {
-      edges {
-        cursor
-        node {
-          ...StoreProduct
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      totalCount
     }
   }
 `);

@@ -20,7 +20,7 @@ type Documents = {
   '\n  fragment StoreAuth on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      ...StoreViewer\n    }\n  }\n': typeof types.StoreAuthFragmentDoc;
   '\n  fragment StoreCart on Cart {\n    id\n    itemCount\n    subtotal {\n      ...StoreMoney\n    }\n    items {\n      id\n      quantity\n      product {\n        id\n        name\n        stock\n        inStock\n      }\n      unitPrice {\n        ...StoreMoney\n      }\n      lineTotal {\n        ...StoreMoney\n      }\n      priceWhenAdded {\n        ...StoreMoney\n      }\n      priceChanged\n    }\n  }\n': typeof types.StoreCartFragmentDoc;
   '\n  fragment StoreOrder on Order {\n    id\n    status\n    failureReason\n    total {\n      ...StoreMoney\n    }\n    items {\n      name\n      quantity\n      product {\n        id\n      }\n      unitPrice {\n        ...StoreMoney\n      }\n      lineTotal {\n        ...StoreMoney\n      }\n    }\n    statusHistory {\n      status\n      at\n      reason\n    }\n    createdAt\n    updatedAt\n  }\n': typeof types.StoreOrderFragmentDoc;
-  '\n  query StoreProducts($first: Int!, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n': typeof types.StoreProductsDocument;
+  '\n  query StoreProducts($first: Int!, $after: String, $search: String, $sellerId: ID) {\n    products(first: $first, after: $after, search: $search, sellerId: $sellerId) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n': typeof types.StoreProductsDocument;
   '\n  query StoreProductPage($id: ID!) {\n    product(id: $id) {\n      ...StoreProduct\n    }\n  }\n': typeof types.StoreProductPageDocument;
   '\n  query StoreMe {\n    me {\n      ...StoreViewer\n      cart {\n        id\n        itemCount\n      }\n    }\n  }\n': typeof types.StoreMeDocument;
   '\n  mutation StoreLogin($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...StoreAuth\n    }\n  }\n': typeof types.StoreLoginDocument;
@@ -37,7 +37,6 @@ type Documents = {
   '\n  mutation StoreCancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      ...StoreOrder\n    }\n  }\n': typeof types.StoreCancelOrderDocument;
   '\n  query StoreMyOrders($first: Int!, $after: String) {\n    me {\n      id\n      orders(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            status\n            total {\n              ...StoreMoney\n            }\n            items {\n              name\n              quantity\n            }\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.StoreMyOrdersDocument;
   '\n  mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      ...StoreProduct\n    }\n  }\n': typeof types.StoreUpdateProductDocument;
-  '\n  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {\n    products(sellerId: $sellerId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n': typeof types.StoreSellerProductsDocument;
   '\n  mutation StoreCreateProduct($input: CreateProductInput!) {\n    createProduct(input: $input) {\n      ...StoreProduct\n    }\n  }\n': typeof types.StoreCreateProductDocument;
   '\n  query StoreMySales($first: Int!) {\n    me {\n      id\n      sales(first: $first) {\n        edges {\n          cursor\n          node {\n            id\n            orderId\n            name\n            quantity\n            lineTotal {\n              ...StoreMoney\n            }\n            soldAt\n          }\n        }\n        totalCount\n      }\n    }\n  }\n': typeof types.StoreMySalesDocument;
 };
@@ -52,7 +51,7 @@ const documents: Documents = {
     types.StoreCartFragmentDoc,
   '\n  fragment StoreOrder on Order {\n    id\n    status\n    failureReason\n    total {\n      ...StoreMoney\n    }\n    items {\n      name\n      quantity\n      product {\n        id\n      }\n      unitPrice {\n        ...StoreMoney\n      }\n      lineTotal {\n        ...StoreMoney\n      }\n    }\n    statusHistory {\n      status\n      at\n      reason\n    }\n    createdAt\n    updatedAt\n  }\n':
     types.StoreOrderFragmentDoc,
-  '\n  query StoreProducts($first: Int!, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n':
+  '\n  query StoreProducts($first: Int!, $after: String, $search: String, $sellerId: ID) {\n    products(first: $first, after: $after, search: $search, sellerId: $sellerId) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n':
     types.StoreProductsDocument,
   '\n  query StoreProductPage($id: ID!) {\n    product(id: $id) {\n      ...StoreProduct\n    }\n  }\n': types.StoreProductPageDocument,
   '\n  query StoreMe {\n    me {\n      ...StoreViewer\n      cart {\n        id\n        itemCount\n      }\n    }\n  }\n':
@@ -82,8 +81,6 @@ const documents: Documents = {
     types.StoreMyOrdersDocument,
   '\n  mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      ...StoreProduct\n    }\n  }\n':
     types.StoreUpdateProductDocument,
-  '\n  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {\n    products(sellerId: $sellerId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n':
-    types.StoreSellerProductsDocument,
   '\n  mutation StoreCreateProduct($input: CreateProductInput!) {\n    createProduct(input: $input) {\n      ...StoreProduct\n    }\n  }\n':
     types.StoreCreateProductDocument,
   '\n  query StoreMySales($first: Int!) {\n    me {\n      id\n      sales(first: $first) {\n        edges {\n          cursor\n          node {\n            id\n            orderId\n            name\n            quantity\n            lineTotal {\n              ...StoreMoney\n            }\n            soldAt\n          }\n        }\n        totalCount\n      }\n    }\n  }\n':
@@ -144,8 +141,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query StoreProducts($first: Int!, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n',
-): (typeof documents)['\n  query StoreProducts($first: Int!, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n'];
+  source: '\n  query StoreProducts($first: Int!, $after: String, $search: String, $sellerId: ID) {\n    products(first: $first, after: $after, search: $search, sellerId: $sellerId) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n',
+): (typeof documents)['\n  query StoreProducts($first: Int!, $after: String, $search: String, $sellerId: ID) {\n    products(first: $first, after: $after, search: $search, sellerId: $sellerId) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -242,12 +239,6 @@ export function graphql(
 export function graphql(
   source: '\n  mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      ...StoreProduct\n    }\n  }\n',
 ): (typeof documents)['\n  mutation StoreUpdateProduct($id: ID!, $input: UpdateProductInput!) {\n    updateProduct(id: $id, input: $input) {\n      ...StoreProduct\n    }\n  }\n'];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(
-  source: '\n  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {\n    products(sellerId: $sellerId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n',
-): (typeof documents)['\n  query StoreSellerProducts($sellerId: ID!, $first: Int!, $after: String) {\n    products(sellerId: $sellerId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...StoreProduct\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -38,26 +38,11 @@ export function AdminPage() {
       </p>
       {!products && loading ? <Loading what="products" /> : null}
       {products ? (
-        <div className="table-scroll">
-          <table>
-            <caption>Products</caption>
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Price</th>
-                <th scope="col">Stock</th>
-                <th scope="col">
-                  <span className="visually-hidden">Save</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {products.edges.map(({ node }) => (
-                <ProductRow key={node.id} product={node} onSaved={(name) => setSaved(`Saved ${name}.`)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ProductTable
+          caption="Products"
+          products={products.edges.map((edge) => edge.node)}
+          onSaved={(name) => setSaved(`Saved ${name}.`)}
+        />
       ) : null}
       {products?.pageInfo.hasNextPage ? (
         <button type="button" onClick={() => setAfter(products.pageInfo.endCursor ?? null)}>
@@ -68,7 +53,41 @@ export function AdminPage() {
   );
 }
 
-export function ProductRow({ product, onSaved }: { product: StoreProductFragment; onSaved: (name: string) => void }) {
+/** Products as rows with their price and stock to edit (the admin's page, and a seller's own products). */
+export function ProductTable({
+  caption,
+  products,
+  onSaved,
+}: {
+  caption: string;
+  products: readonly StoreProductFragment[];
+  onSaved: (name: string) => void;
+}) {
+  return (
+    <div className="table-scroll">
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col">Price</th>
+            <th scope="col">Stock</th>
+            <th scope="col">
+              <span className="visually-hidden">Save</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {products.map((product) => (
+            <ProductRow key={product.id} product={product} onSaved={onSaved} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ProductRow({ product, onSaved }: { product: StoreProductFragment; onSaved: (name: string) => void }) {
   const [price, setPrice] = useState(majorUnits(product.price.amountCents));
   const [stock, setStock] = useState(String(product.stock));
   useEffect(() => setPrice(majorUnits(product.price.amountCents)), [product.price.amountCents]);

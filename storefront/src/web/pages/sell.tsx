@@ -1,11 +1,11 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useState, type FormEvent } from 'react';
-import { CREATE_PRODUCT_MUTATION, ME_QUERY, MY_SALES_QUERY, SELLER_PRODUCTS_QUERY } from '../api/documents';
+import { CREATE_PRODUCT_MUTATION, ME_QUERY, MY_SALES_QUERY, PRODUCTS_QUERY } from '../api/documents';
 import { ErrorAlert, Loading } from '../components/error-alert';
 import { useSession, useShop } from '../context';
 import { parseMajorUnits } from '../format';
 import { Field } from './account';
-import { ProductRow } from './admin';
+import { ProductTable } from './admin';
 
 const PAGE_SIZE = 50;
 /** Sales arrive as orders are confirmed elsewhere: the list is read again this often while the page is open. */
@@ -23,7 +23,7 @@ export function SellPage() {
   }, [tokenBehind, api]);
   const selling = session?.user.role === 'SELLER';
   const [saved, setSaved] = useState('');
-  const products = useQuery(SELLER_PRODUCTS_QUERY, {
+  const products = useQuery(PRODUCTS_QUERY, {
     variables: { sellerId: session?.user.id ?? '', first: PAGE_SIZE },
     skip: !selling,
     fetchPolicy: 'cache-and-network',
@@ -62,26 +62,11 @@ export function SellPage() {
         listed.edges.length === 0 ? (
           <p>You have no products on sale yet.</p>
         ) : (
-          <div className="table-scroll">
-            <table>
-              <caption>Your products</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Price</th>
-                  <th scope="col">Stock</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Save</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {listed.edges.map(({ node }) => (
-                  <ProductRow key={node.id} product={node} onSaved={(name) => setSaved(`Saved ${name}.`)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ProductTable
+            caption="Your products"
+            products={listed.edges.map((edge) => edge.node)}
+            onSaved={(name) => setSaved(`Saved ${name}.`)}
+          />
         )
       ) : null}
       <section aria-labelledby="sales-heading">
