@@ -176,16 +176,9 @@ export class ProductService {
   private noteStockLevel(product: Product): void {
     const change = lowStockChange(product, this.policy.lowStockThreshold, true);
     if (change === 'rearm') product.lowStockAlerted = false;
-    if (change === 'alert' && product.sellerId) {
+    if (change === 'alert') {
       product.lowStockAlerted = true;
-      recordLowStock(
-        this.em,
-        { ...product, sellerId: product.sellerId },
-        {
-          threshold: this.policy.lowStockThreshold,
-          correlationId: this.correlationId,
-        },
-      );
+      recordLowStock(this.em, product, { threshold: this.policy.lowStockThreshold, correlationId: this.correlationId });
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lowStockChange, type StockLevel } from './low-stock.js';
+import { lowStockChange, recordLowStock, type StockLevel } from './low-stock.js';
 
 const THRESHOLD = 5;
 const level = (stock: number, changes: Partial<StockLevel> = {}): StockLevel => ({
@@ -43,5 +43,13 @@ describe('the low-stock alert', () => {
   it('with a threshold of 0, alerts only when sold out', () => {
     assert.equal(lowStockChange(level(1), 0, false), null);
     assert.equal(lowStockChange(level(0), 0, false), 'alert');
+  });
+
+  it('refuses to record an alert for a product without a seller (nobody to tell)', () => {
+    // It throws before it touches the EntityManager.
+    assert.throws(
+      () => recordLowStock({} as never, level(0, { sellerId: null }), { threshold: THRESHOLD, correlationId: 'c' }),
+      /has no seller/,
+    );
   });
 });

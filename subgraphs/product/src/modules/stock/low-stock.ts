@@ -28,8 +28,12 @@ export function lowStockChange(level: StockLevel, threshold: number, restock: bo
   return level.lowStockAlerted && restock ? 'rearm' : null;
 }
 
-/** In the transaction that changed the stock (it holds the row's lock): the seller's alert goes out through the outbox. */
-export function recordLowStock(em: SqlEntityManager, level: StockLevel & { sellerId: string }, policy: LowStockPolicy): void {
+/**
+ * In the transaction that changed the stock (it holds the row's lock): the seller's alert goes out through the outbox.
+ * For a level `lowStockChange` said `alert` of, which it says only of a product with a seller.
+ */
+export function recordLowStock(em: SqlEntityManager, level: StockLevel, policy: LowStockPolicy): void {
+  if (!level.sellerId) throw new Error(`product ${level.id} has no seller to alert`);
   recordEvent(
     em,
     'product.low_stock',

@@ -128,7 +128,7 @@ export class StockService {
         if (lowStockChange(level, lowStock.threshold, false) !== 'alert') continue;
         // The row is locked by this transaction's UPDATE: no concurrent reservation can alert twice.
         await em.execute('update products set low_stock_alerted = true where id = ?', [row.id]);
-        recordLowStock(em, { ...level, sellerId: row.seller_id! }, lowStock);
+        recordLowStock(em, level, lowStock);
         alerted = true;
       }
       const expiresAt = new Date(Date.now() + this.reservationTtlSeconds * 1000);

@@ -11,7 +11,12 @@ export const orderConfirmed: EventHandler<'order.confirmed'> = async (event, em)
   const recipient = await recipientOf(em, event.data.userId);
   await queueOrderNotice(em, event, recipient, 'receipt', receipt(recipient.name, event.data), receiptText(event.data));
   const bySeller = new Map<string, typeof event.data.items>();
-  for (const item of event.data.items) if (item.sellerId) bySeller.set(item.sellerId, [...(bySeller.get(item.sellerId) ?? []), item]);
+  for (const item of event.data.items) {
+    if (!item.sellerId) continue;
+    const lines = bySeller.get(item.sellerId) ?? [];
+    lines.push(item);
+    bySeller.set(item.sellerId, lines);
+  }
   for (const [sellerId, lines] of bySeller) {
     const seller = await recipientOf(em, sellerId);
     if (!seller.emailEnabled) continue;
