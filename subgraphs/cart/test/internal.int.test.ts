@@ -13,6 +13,7 @@ const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5
 interface Reply {
   data: {
     cartSnapshot?: Array<{ productId: string; quantity: number; updatedAt: string }>;
+    me?: { id: string; cart: { items: Array<{ id: string; quantity: number }> } } | null;
   } | null;
   errors?: Array<{ extensions: { code: string } }>;
 }
@@ -21,6 +22,7 @@ describe('cart for the order service: the internal snapshot, and order.placed cl
   const databaseUrl = testDatabaseUrl('cart');
   let service: Awaited<ReturnType<typeof startCartService>>;
   let customerToken: string;
+  const customerId = randomUUID();
   let broker: Broker;
   let outcomes: ReturnType<typeof recordOutcomes>;
 
@@ -29,7 +31,7 @@ describe('cart for the order service: the internal snapshot, and order.placed cl
     service = await startCartService(env, { prepare: true });
     outcomes = recordOutcomes(service.consumer);
     broker = new Broker({ url: RABBITMQ_URL, exchange: TEST_ENV.EVENTS_EXCHANGE, log: createLogger('cart-test', 'silent') });
-    customerToken = await testTokens.user({ userId: randomUUID(), role: 'CUSTOMER' });
+    customerToken = await testTokens.user({ userId: customerId, role: 'CUSTOMER' });
   });
   after(async () => {
     await service?.close();
@@ -81,6 +83,22 @@ describe('cart for the order service: the internal snapshot, and order.placed cl
     const userId = randomUUID();
     assert.equal((await call(SNAPSHOT, { userId }, 'customer')).errors?.[0]?.extensions.code, 'FORBIDDEN');
     assert.equal((await call(SNAPSHOT, { userId }, null)).errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
+  });
+
+  it("answers the shared `me` with the caller's own id and own cart only; null for anonymous callers and services", async () => {
+    const ME = 'query { me { id cart { items { id quantity } } } }';
+    const otherId = randomUUID();
+    await putLine(customerId, randomUUID(), 2);
+    await putLine(otherId, randomUUID(), 5);
+    const mine = await call(ME, {}, 'customer');
+    assert.equal(mine.errors, undefined);
+    assert.equal(mine.data?.me?.id, customerId);
+    assert.deepEqual(
+      mine.data?.me?.cart.items.map((item) => item.quantity),
+      [2],
+    );
+    assert.deepEqual((await call(ME, {}, null)).data, { me: null });
+    assert.deepEqual((await call(ME, {}, 'service')).data, { me: null });
   });
 
   it('rejects a user id that is not a UUID', async () => {

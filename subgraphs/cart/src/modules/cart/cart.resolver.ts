@@ -5,6 +5,14 @@ import { CartLineSnapshot, CartType, CartUser } from './cart.type.js';
 
 @Resolver(() => CartUser)
 export class CartUserResolver {
+  // Shared with the user subgraph (the same field, the same answer): the planner may start `me { cart }` here.
+  @Directive('@shareable')
+  @Query(() => CartUser, { nullable: true, description: 'The signed-in user; null when anonymous.' })
+  me(@Ctx() ctx: CartContext): CartUser | null {
+    const id = ctx.carts.signedInUser(ctx.caller);
+    return id ? Object.assign(new CartUser(), { id }) : null;
+  }
+
   @FieldResolver(() => CartType, { description: "The user's cart; only the user themselves may read it." })
   cart(@Root() user: CartUser, @Ctx() ctx: CartContext): Promise<CartType> {
     return ctx.carts.cartOf(ctx.caller, user.id);

@@ -35,6 +35,15 @@ export class CartService {
     private readonly correlationId: string,
   ) {}
 
+  /**
+   * Who `me` is, as the cart subgraph answers it: the signed-in user (a user token; never an internal SERVICE
+   * caller), or null. The same answer as the user subgraph's `me`, which this one shares, so that `me { cart }`
+   * is planned as one fetch to cart instead of a fetch to user for the id and then one to cart.
+   */
+  signedInUser(caller: Caller | null): string | null {
+    return caller && caller.role !== 'SERVICE' ? caller.userId : null;
+  }
+
   /** The cart of `userId`, readable only by that user. One SQL statement however many lines. */
   async cartOf(caller: Caller | null, userId: string): Promise<CartType> {
     const signedIn = requireCaller(caller);

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { UserContext } from '../../context.js';
 import { AuthPayload, NotificationPreferences, RegisterInput, UpdateProfileInput, UserType } from './user.type.js';
 import type { AuthResult } from './user.service.js';
@@ -7,6 +7,8 @@ const toPayload = (result: AuthResult): AuthPayload => Object.assign(new AuthPay
 
 @Resolver(() => UserType)
 export class UserResolver {
+  // @shareable: the cart subgraph answers `me` too (the caller's id), so `me { cart }` need not start here.
+  @Directive('@shareable')
   @Query(() => UserType, { nullable: true, description: 'The signed-in user; null when anonymous.' })
   async me(@Ctx() ctx: UserContext): Promise<UserType | null> {
     if (!ctx.caller) return null;
