@@ -14,7 +14,15 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { loadGatewayEnv } from '../environment.js';
-import { checkCost, checkDocumentSize, checkOperation, checkShape, operationCost, type OperationLimits } from './operation-limits.js';
+import {
+  checkCost,
+  checkDocumentSize,
+  checkOperation,
+  checkShape,
+  operationCost,
+  rememberedChecks,
+  type OperationLimits,
+} from './operation-limits.js';
 
 const schemaDir = path.resolve(__dirname, '../../../../schema');
 const schema = buildSchema(readFileSync(path.join(schemaDir, 'api.graphql'), 'utf8'));
@@ -169,6 +177,25 @@ describe('operation limits', () => {
     const many = `query ($first: Int) { ${aliased(9, 'products(first: $first) { edges { node { id name sku description } } }')} }`;
     assert.equal(refusal(many, { first: 5 }), undefined);
     assert.equal(refusal(many, { first: 1000 })?.rule, 'cost');
+  });
+
+  it('remember a verdict per document, operation name and variables, never across variables or schemas', () => {
+    const check = rememberedChecks(limits);
+    const many = parse(`query ($first: Int) { ${aliased(9, 'products(first: $first) { edges { node { id name sku description } } }')} }`);
+    assert.equal(check(schema, many, undefined, { first: 5 }), null);
+    const refused = check(schema, many, undefined, { first: 1000 });
+    assert.equal(refused?.extensions.rule, 'cost');
+    assert.equal(check(schema, many, undefined, { first: 1000 }), refused, 'the same verdict, remembered');
+    assert.equal(check(schema, many, undefined, { first: 5 }), null, 'other variables, their own verdict');
+    const deep = parse(nestedOrders(8));
+    assert.equal(check(schema, deep, undefined, {})?.extensions.rule, 'depth');
+    assert.equal(check(schema, deep, undefined, {})?.extensions.rule, 'depth');
+    // A tighter limit on another check function, or another schema, is never answered from these verdicts.
+    const tight = rememberedChecks({ ...limits, maxCost: 10 });
+    assert.equal(tight(schema, many, undefined, { first: 5 })?.extensions.rule, 'cost');
+    const other = buildSchema(readFileSync(path.join(schemaDir, 'api.graphql'), 'utf8'));
+    assert.equal(check(other, many, undefined, { first: 1000 })?.extensions.rule, 'cost');
+    assert.notEqual(check(other, many, undefined, { first: 1000 }), refused);
   });
 
   it('refuse documents longer than MAX_DOCUMENT_BYTES, comments included', () => {
