@@ -96,7 +96,7 @@ export function measureOperation(document: DocumentNode, operationName?: string 
   };
 }
 
-export type OperationRule = 'depth' | 'aliases' | 'rootFields' | 'directives' | 'cost' | 'documentBytes';
+export type OperationRule = 'depth' | 'aliases' | 'rootFields' | 'directives' | 'cost' | 'documentBytes' | 'batchedOperations';
 
 const RULE_WORDS: Record<OperationRule, string> = {
   depth: 'nests fields deeper',
@@ -105,6 +105,7 @@ const RULE_WORDS: Record<OperationRule, string> = {
   directives: 'uses more directives',
   cost: 'would cost more',
   documentBytes: 'is longer (in bytes)',
+  batchedOperations: 'batches more operations',
 };
 
 /** QUERY_TOO_COMPLEX: refused before anything runs; `http` sets the status and Apollo strips it from the response. */

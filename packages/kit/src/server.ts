@@ -15,7 +15,7 @@ import express, { type Request, type Response } from 'express';
 import { GraphQLError, isObjectType, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { EXPECTED_CODES } from './errors.js';
-import { measureOperation, shapeViolation } from './operation-shape.js';
+import { measureOperation, queryTooComplex, shapeViolation } from './operation-shape.js';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -213,6 +213,12 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/**
+ * The most operations a subgraph takes in one batched request: the gateway's parallel fetches of one client request
+ * to one subgraph (two for a cart read), sent in chunks of this size; a longer batch is refused (QUERY_TOO_COMPLEX).
+ */
+export const MAX_BATCHED_OPERATIONS = 8;
+
 /** The anatomy every service shares: /health (liveness), /ready (own dependencies), /graphql. */
 export async function startHttpService<TContext extends BaseContext>(
   options: HttpServiceOptions<TContext>,
@@ -228,6 +234,9 @@ export async function startHttpService<TContext extends BaseContext>(
     ...options.graphql,
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
     csrfPrevention: true,
+    // The gateway sends the fetches one client request makes to a subgraph at the same moment as one JSON array
+    // (only its credential and our services' get past `admit`); the operations share that request's context.
+    allowBatchedHttpRequests: isSubgraph,
     introspection: !options.production,
     hideSchemaDetailsFromClientErrors: options.production,
     includeStacktraceInErrorResponses: false,
@@ -274,7 +283,13 @@ export async function startHttpService<TContext extends BaseContext>(
   const formatError = errorFormatter(options.log);
   const preflight: express.RequestHandler = (req, res, next) => {
     const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown } | undefined;
-    const refused = options.preflight && typeof params?.query === 'string' ? options.preflight(params.query) : null;
+    const batched = isSubgraph && Array.isArray(req.body) ? req.body.length : 0;
+    const refused =
+      batched > MAX_BATCHED_OPERATIONS
+        ? queryTooComplex('batchedOperations', MAX_BATCHED_OPERATIONS, batched)
+        : options.preflight && typeof params?.query === 'string'
+          ? options.preflight(params.query)
+          : null;
     if (!refused) return next();
     const { http: head, ...extensions } = refused.extensions as { http?: { status?: number } };
     res.setHeader(CORRELATION_HEADER, correlationIdOf(req));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { createLogger } from '../src/logger.js';
-import { startHttpService, type RunningService } from '../src/server.js';
+import { MAX_BATCHED_OPERATIONS, startHttpService, type RunningService } from '../src/server.js';
 
 describe('a subgraph request past its deadline', () => {
   const started: string[] = [];
@@ -75,5 +75,28 @@ describe('a subgraph request past its deadline', () => {
     const { body, cacheControl } = await ask('{ quick }');
     assert.deepEqual(body, { data: { quick: 'quick' } });
     assert.equal(cacheControl, 'no-store');
+  });
+
+  it(`answers a batch of up to ${MAX_BATCHED_OPERATIONS} operations in order, and refuses a longer one with QUERY_TOO_COMPLEX`, async () => {
+    const batch = async (queries: string[]) => {
+      const response = await fetch(service.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(queries.map((query) => ({ query }))),
+      });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    const two = await batch(['{ quick }', '{ a: quick }']);
+    assert.equal(two.status, 200);
+    assert.deepEqual(two.body, [{ data: { quick: 'quick' } }, { data: { a: 'quick' } }]);
+    const full = await batch(Array.from({ length: MAX_BATCHED_OPERATIONS }, () => '{ quick }'));
+    assert.equal((full.body as unknown[]).length, MAX_BATCHED_OPERATIONS);
+    const tooMany = await batch(Array.from({ length: MAX_BATCHED_OPERATIONS + 1 }, () => '{ quick }'));
+    assert.equal(tooMany.status, 400);
+    const { errors } = tooMany.body as { errors: Array<{ extensions: { code: string; rule: string } }> };
+    assert.deepEqual(
+      errors.map((e) => [e.extensions.code, e.extensions.rule]),
+      [['QUERY_TOO_COMPLEX', 'batchedOperations']],
+    );
   });
 });
