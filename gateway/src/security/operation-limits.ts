@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { measureOperation, queryTooComplex, shapeViolation } from '@shop/kit';
+import { measureOperation, queryTooComplex, setBounded, shapeViolation } from '@shop/kit';
 import { getNullableType, GraphQLError, isListType, Kind, parse, type DocumentNode, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
@@ -150,8 +150,7 @@ export function rememberedChecks(limits: OperationLimits) {
     const known = verdicts.get(key);
     if (known !== undefined) return known;
     const verdict = checkOperation(schema, document, operationName, variables, limits);
-    if (verdicts.size >= VERDICTS_PER_DOCUMENT) verdicts.delete(verdicts.keys().next().value!);
-    verdicts.set(key, verdict);
+    setBounded(verdicts, key, verdict, VERDICTS_PER_DOCUMENT);
     return verdict;
   };
 }
@@ -178,8 +177,7 @@ export function textChecker(limits: OperationLimits, maxTokens: number) {
       } catch {
         verdict = null;
       }
-      if (verdicts.size >= 500) verdicts.delete(verdicts.keys().next().value!);
-      verdicts.set(query, verdict);
+      setBounded(verdicts, query, verdict, 500);
     }
     return verdict;
   };

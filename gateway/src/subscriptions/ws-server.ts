@@ -4,7 +4,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, hideSuggestions, type Caller, type UserTokenVerifier } from '@shop/kit';
+import { AppError, hideSuggestions, setBounded, type Caller, type UserTokenVerifier } from '@shop/kit';
 import { checkCost, forSocket, type OperationLimits } from '../security/operation-limits.js';
 import { asErrors, type FederatedRead, type OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
@@ -68,8 +68,7 @@ export function attachSubscriptionServer(options: {
       } catch (error) {
         entry = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
       }
-      if (documents.size >= 500) documents.delete(documents.keys().next().value!);
-      documents.set(query, entry);
+      setBounded(documents, query, entry, 500);
     }
     return entry;
   };

@@ -25,3 +25,4 @@ export * from './internal-auth.js';
 export * from './sealed-box.js';
 export * from './tracing.js';
 export * from './verified-cache.js';
+export * from './bounded-map.js';

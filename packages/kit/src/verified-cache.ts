@@ -1,3 +1,5 @@
+import { setBounded } from './bounded-map.js';
+
 /**
  * What a token proved, kept for the token's exact text until it expires (or `maxAgeMs`, whichever is sooner), so a
  * token presented again (the gateway's credential on every fetch, a user's on each request) is not verified again.
@@ -27,10 +29,8 @@ export class VerifiedCache<T> {
     const now = this.now();
     const until = Math.min(now + this.maxAgeMs, expiresAt === undefined ? Infinity : expiresAt * 1000);
     if (until <= now) return;
-    this.entries.delete(token);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     // Shared by every request that presents the token: nobody may change it.
-    this.entries.set(token, { value: Object.freeze(value), until });
+    setBounded(this.entries, token, { value: Object.freeze(value), until }, this.maxEntries);
   }
 
   get size(): number {
