@@ -30,7 +30,7 @@ import {
   type Registry,
 } from '@shop/kit';
 import type { GatewayEnv } from './environment.js';
-import { corsMiddleware } from './security/cors.js';
+import { corsHandler } from './security/cors.js';
 import { clientIpResolver } from './security/client-ip.js';
 import { createRateLimits, type Identify } from './security/rate-limits.js';
 import { operationLimitsPlugin, textChecker } from './security/operation-limits.js';
@@ -310,10 +310,8 @@ export async function startGateway(env: GatewayEnv) {
     ],
     port: env.PORT,
     production: env.NODE_ENV === 'production',
-    routes: (app) => {
-      app.use('/graphql', corsMiddleware(env.CORS_ORIGINS, [CORRELATION_HEADER, 'retry-after']));
-      metricsRoute(metrics)(app);
-    },
+    intercept: corsHandler(env.CORS_ORIGINS, [CORRELATION_HEADER, 'retry-after']),
+    routes: metricsRoute(metrics),
     log,
     readiness: Object.fromEntries(
       Object.keys(env.subgraphUrls).map((name) => [

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** CORS_ORIGINS: comma-separated origins (scheme://host[:port]) whose pages may call the API from a browser. */
 export function parseOrigins(value: string): Set<string> {
@@ -13,25 +13,36 @@ export function parseOrigins(value: string): Set<string> {
   return origins;
 }
 
+/** Adds `name` to the response's Vary header, keeping what is there. */
+function vary(res: ServerResponse, name: string): void {
+  const current = res.getHeader('vary');
+  const names = (Array.isArray(current) ? current.join(',') : String(current ?? '')).split(',').map((n) => n.trim());
+  if (names.includes('*') || names.some((n) => n.toLowerCase() === name.toLowerCase())) return;
+  res.setHeader('vary', [...names.filter(Boolean), name].join(', '));
+}
+
 /**
  * Answers browsers for the listed origins only; any other page gets no CORS headers, so its browser withholds the answer.
- * Credentials are bearer tokens, never cookies, so no Allow-Credentials.
+ * Credentials are bearer tokens, never cookies, so no Allow-Credentials. Returns true when it answered the request
+ * itself (a preflight); otherwise the request goes on with the headers set.
  */
-export function corsMiddleware(origins: ReadonlySet<string>, exposedHeaders: string[]): RequestHandler {
-  return (req, res, next) => {
+export function corsHandler(origins: ReadonlySet<string>, exposedHeaders: string[]) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
     const origin = req.headers.origin;
-    res.vary('Origin');
+    vary(res, 'Origin');
     const allowed = origin !== undefined && origins.has(origin);
     if (allowed) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('access-control-expose-headers', exposedHeaders.join(', '));
     }
-    if (req.method !== 'OPTIONS') return next();
+    if (req.method !== 'OPTIONS') return false;
     if (allowed) {
       res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
       res.setHeader('access-control-allow-headers', 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name');
       res.setHeader('access-control-max-age', '600');
     }
-    res.status(allowed ? 204 : 403).end();
+    res.statusCode = allowed ? 204 : 403;
+    res.end();
+    return true;
   };
 }

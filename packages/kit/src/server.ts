@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import express, { type Request, type Response } from 'express';
+import express from 'express';
 import { GraphQLError, isObjectType, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { EXPECTED_CODES } from './errors.js';
@@ -68,7 +67,7 @@ export function hideSuggestions(errors: readonly GraphQLError[]): GraphQLError[]
   });
 }
 
-export function correlationIdOf(req: Request): string {
+export function correlationIdOf(req: IncomingMessage): string {
   const given = req.headers[CORRELATION_HEADER];
   const value = Array.isArray(given) ? given[0] : given;
   return value && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
@@ -110,7 +109,7 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   production: boolean;
   log: Logger;
   /** `signal` aborts when the client goes away before the response is written, or at `requestTimeoutMs`. */
-  context: (req: Request, correlationId: string, signal: AbortSignal) => Promise<TContext>;
+  context: (req: IncomingMessage, correlationId: string, signal: AbortSignal) => Promise<TContext>;
   readiness: ReadinessChecks;
   /** Subgraphs: a deadline per request, after which its remaining resolvers fail at once (default 12 s). */
   requestTimeoutMs?: number;
@@ -122,13 +121,15 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   /** Subgraphs: depth and alias limits, far above what the gateway's query plans need (defaults 15 and 100). */
   operationGuard?: { maxDepth: number; maxAliases: number };
   plugins?: ApolloServerPlugin<TContext>[];
-  /** Extra routes (metrics, etc.) mounted before /graphql. */
+  /** Extra routes (metrics, etc.), served by Express beside /health and /ready; /graphql is not among them. */
   routes?: (app: express.Express) => void;
+  /** Runs first on every /graphql request (the gateway's CORS); true when it has answered it itself (a preflight). */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /**
    * Runs before GraphQL on every /graphql request; false refuses it with 401 and no data. Health, readiness and
    * `routes` stay open.
    */
-  admit?: (req: Request) => Promise<boolean>;
+  admit?: (req: IncomingMessage) => Promise<boolean>;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 12_000;
@@ -138,7 +139,7 @@ export const DEFAULT_SUBGRAPH_GUARD = { maxDepth: 15, maxAliases: 100 };
 const REQUEST_SIGNAL = Symbol('requestSignal');
 
 /** Aborts when the response closes before it was fully written (the client disconnected), or at the deadline. */
-function requestSignal(res: Response, timeoutMs: number | undefined): AbortSignal {
+function requestSignal(res: ServerResponse, timeoutMs: number | undefined): AbortSignal {
   const controller = new AbortController();
   const timer =
     timeoutMs === undefined
@@ -206,6 +207,75 @@ function operationGuardPlugin<TContext extends BaseContext>(limits: {
   };
 }
 
+/** The largest /graphql body taken (a 300 KB document and its variables fit; the probes send 3 MB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(value));
+}
+
+const badRequest = (status: number, message: string) => ({
+  status,
+  refused: new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } }),
+});
+
+/**
+ * The request's JSON body: an object or array, as JSON, UTF-8 and not compressed, at most `limit` bytes (else 413,
+ * read no further). A body of another type is not read (undefined): Apollo then refuses it, a text/plain POST as a
+ * possible CSRF. Malformed JSON is 400 BAD_REQUEST.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<{ body: unknown } | ReturnType<typeof badRequest>> {
+  const type = req.headers['content-type'];
+  const [media = '', ...params] = (type ?? '').split(';');
+  if (media.trim().toLowerCase() !== 'application/json') {
+    req.resume();
+    return { body: undefined };
+  }
+  const charset = params
+    .map((param) => param.trim().toLowerCase())
+    .find((param) => param.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') return badRequest(415, `Unsupported charset "${charset}": send UTF-8`);
+  const encoding = req.headers['content-encoding'];
+  if (encoding && encoding.toLowerCase() !== 'identity') return badRequest(415, `Unsupported content encoding "${encoding}"`);
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    req.resume();
+    return badRequest(413, `The request body is larger than ${limit} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const tooLarge = await new Promise<boolean>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        return resolve(true);
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(false));
+    req.once('error', reject);
+    // After 'end' this changes nothing; before it, the client went away mid-body.
+    req.once('close', () => reject(new Error('the client went away before its request body ended')));
+  });
+  if (tooLarge) return badRequest(413, `The request body is larger than ${limit} bytes`);
+  const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') return { body: {} };
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body === 'object' && body !== null) return { body };
+  } catch {
+    // falls through to the refusal
+  }
+  return badRequest(400, 'The request body is not a JSON object or array');
+}
+
 export interface RunningService {
   url: string;
   port: number;
@@ -223,13 +293,12 @@ export const MAX_BATCHED_OPERATIONS = 8;
 export async function startHttpService<TContext extends BaseContext>(
   options: HttpServiceOptions<TContext>,
 ): Promise<RunningService & { apollo: ApolloServer<TContext> }> {
+  // Express serves /health, /ready and `routes`; /graphql is served below it, on node:http alone.
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer();
   const isSubgraph = 'schema' in options.graphql;
   if ('schema' in options.graphql) failAbandonedResolvers(options.graphql.schema);
-  // An ETag is a SHA-1 of every answer; the gateway and our services, a subgraph's only callers, never revalidate.
-  if (isSubgraph) app.set('etag', false);
   const apollo = new ApolloServer<TContext>({
     ...options.graphql,
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
@@ -266,51 +335,77 @@ export async function startHttpService<TContext extends BaseContext>(
     res.status(result.ready ? 200 : 503).json({ service: options.name, ...result });
   });
   options.routes?.(app);
-  const admit = options.admit;
-  if (admit) {
-    app.use('/graphql', (req, res, next) => {
-      admit(req).then(
-        (admitted) => {
-          if (admitted) return next();
-          res.status(401).json({
-            errors: [{ message: 'This service answers only the gateway and our own services', extensions: { code: 'UNAUTHENTICATED' } }],
-          });
-        },
-        (error: unknown) => next(error),
-      );
-    });
-  }
   const formatError = errorFormatter(options.log);
-  const preflight: express.RequestHandler = (req, res, next) => {
-    const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown } | undefined;
-    const batched = isSubgraph && Array.isArray(req.body) ? req.body.length : 0;
+  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, error: GraphQLError) => {
+    const { http: _head, ...extensions } = error.extensions;
+    res.setHeader(CORRELATION_HEADER, correlationIdOf(req));
+    sendJson(res, status, { errors: [formatError({ message: error.message, extensions }, error)] });
+  };
+  const { admit, intercept } = options;
+  const context = async (req: IncomingMessage, res: ServerResponse) => {
+    const correlationId = correlationIdOf(req);
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    // What Apollo's cache-control plugin said of every subgraph answer (no hints are ever given); it is off there.
+    if (isSubgraph) res.setHeader('cache-control', 'no-store');
+    const signal = requestSignal(res, options.requestTimeoutMs ?? (isSubgraph ? DEFAULT_REQUEST_TIMEOUT_MS : undefined));
+    const value = await options.context(req, correlationId, signal);
+    return Object.assign(value, { [REQUEST_SIGNAL]: signal });
+  };
+
+  /**
+   * /graphql on node:http itself, not through Express: its router, body parser and response helpers (an ETag hash
+   * of every answer) were a measurable share of every request's CPU at the gateway and at each subgraph, for
+   * nothing GraphQL needs. The order is what it was: CORS, the internal credential, the JSON body (1 MB at most),
+   * the preflight (size and shape of the text, the batch length), then Apollo.
+   */
+  const serveGraphql = async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    if (intercept?.(req, res)) return;
+    if (admit && !(await admit(req))) {
+      req.resume();
+      const refused = new GraphQLError('This service answers only the gateway and our own services', {
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+      return refuse(req, res, 401, refused);
+    }
+    const read = await readJsonBody(req, MAX_BODY_BYTES);
+    if ('refused' in read) return refuse(req, res, read.status, read.refused);
+    const body = read.body;
+    const batched = isSubgraph && Array.isArray(body) ? body.length : 0;
+    const query = req.method === 'GET' ? new URLSearchParams(search).get('query') : (body as { query?: unknown } | undefined)?.query;
     const refused =
       batched > MAX_BATCHED_OPERATIONS
         ? queryTooComplex('batchedOperations', MAX_BATCHED_OPERATIONS, batched)
-        : options.preflight && typeof params?.query === 'string'
-          ? options.preflight(params.query)
+        : options.preflight && typeof query === 'string'
+          ? options.preflight(query)
           : null;
-    if (!refused) return next();
-    const { http: head, ...extensions } = refused.extensions as { http?: { status?: number } };
-    res.setHeader(CORRELATION_HEADER, correlationIdOf(req));
-    res.status(head?.status ?? 400).json({ errors: [formatError({ message: refused.message, extensions }, refused)] });
+    if (refused) return refuse(req, res, (refused.extensions.http as { status?: number } | undefined)?.status ?? 400, refused);
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const request: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search, body };
+    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => context(req, res) });
+    for (const [name, value] of answer.headers) res.setHeader(name, value);
+    res.statusCode = answer.status ?? 200;
+    if (answer.body.kind === 'complete') {
+      res.end(answer.body.string);
+      return;
+    }
+    for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+    res.end();
   };
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    preflight,
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const correlationId = correlationIdOf(req);
-        res.setHeader(CORRELATION_HEADER, correlationId);
-        // What Apollo's cache-control plugin said of every subgraph answer (no hints are ever given); it is off there.
-        if (isSubgraph) res.setHeader('cache-control', 'no-store');
-        const signal = requestSignal(res, options.requestTimeoutMs ?? (isSubgraph ? DEFAULT_REQUEST_TIMEOUT_MS : undefined));
-        const context = await options.context(req, correlationId, signal);
-        return Object.assign(context, { [REQUEST_SIGNAL]: signal });
-      },
-    }),
-  );
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const mark = url.indexOf('?');
+    const path = mark < 0 ? url : url.slice(0, mark);
+    if (path !== '/graphql' && path !== '/graphql/') return void app(req, res);
+    serveGraphql(req, res, mark < 0 ? '' : url.slice(mark)).catch((error: unknown) => {
+      if (res.destroyed) return; // the client went away; nobody to answer
+      options.log.error({ err: error }, 'request failed');
+      if (res.headersSent) return void res.destroy();
+      sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    });
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { createLogger } from '../src/logger.js';
-import { MAX_BATCHED_OPERATIONS, startHttpService, type RunningService } from '../src/server.js';
+import { CORRELATION_HEADER, MAX_BATCHED_OPERATIONS, MAX_BODY_BYTES, startHttpService, type RunningService } from '../src/server.js';
 
 describe('a subgraph request past its deadline', () => {
   const started: string[] = [];
@@ -98,5 +98,124 @@ describe('a subgraph request past its deadline', () => {
       errors.map((e) => [e.extensions.code, e.extensions.rule]),
       [['QUERY_TOO_COMPLEX', 'batchedOperations']],
     );
+  });
+});
+
+describe('what /graphql takes before Apollo sees it', () => {
+  let service: RunningService;
+  let admitted = 0;
+  before(async () => {
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: { hello: { type: GraphQLString, args: { v: { type: GraphQLString } }, resolve: () => 'hi' } },
+      }),
+    });
+    service = await startHttpService({
+      name: 'body-test',
+      graphql: { schema },
+      port: 0,
+      host: '127.0.0.1',
+      production: false,
+      log: createLogger('body-test', 'silent'),
+      context: async () => ({}),
+      readiness: {},
+      admit: async (req) => {
+        admitted += 1;
+        return req.headers['x-let-in'] === 'yes';
+      },
+      routes: (app) => app.get('/extra', (_req, res) => void res.json({ extra: true })),
+    });
+  });
+  after(async () => {
+    await service?.close();
+  });
+
+  const post = async (body: string | Buffer, headers: Record<string, string> = {}) => {
+    const response = await fetch(service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-let-in': 'yes', ...headers },
+      body,
+    });
+    const text = await response.text();
+    let json: { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined;
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, json, text, correlation: response.headers.get(CORRELATION_HEADER), headers: response.headers };
+  };
+  const codes = (answer: Awaited<ReturnType<typeof post>>) => (answer.json?.errors ?? []).map((e) => e.extensions?.code);
+
+  it('answers a JSON POST, with a correlation id, and GET with the query in the URL', async () => {
+    const answer = await post(JSON.stringify({ query: '{ hello }' }), { [CORRELATION_HEADER]: 'abc-123' });
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.json, { data: { hello: 'hi' } });
+    assert.equal(answer.correlation, 'abc-123');
+    assert.match(answer.headers.get('content-type') ?? '', /^application\/(graphql-response\+)?json/);
+    assert.equal(answer.headers.get('etag'), null, 'no hash of every answer');
+    const get = await fetch(`${service.url}?query=${encodeURIComponent('{ hello }')}`, {
+      headers: { 'x-let-in': 'yes', 'apollo-require-preflight': 'true' },
+    });
+    assert.deepEqual(await get.json(), { data: { hello: 'hi' } });
+    const charset = await post(JSON.stringify({ query: '{ hello }' }), { 'content-type': 'application/json; charset=UTF-8' });
+    assert.equal(charset.status, 200);
+  });
+
+  it('refuses malformed JSON and a body that is not an object with 400 BAD_REQUEST', async () => {
+    for (const body of ['{"query": "{ hello }"', '"just a string"', '42']) {
+      const answer = await post(body);
+      assert.equal(answer.status, 400, body);
+      assert.deepEqual(codes(answer), ['BAD_REQUEST'], body);
+      assert.ok(answer.correlation, 'refusals carry a correlation id too');
+    }
+  });
+
+  it(`refuses a body over ${MAX_BODY_BYTES} bytes with 413, declared or streamed, and stays up`, async () => {
+    const huge = JSON.stringify({ query: 'query ($v: String) { hello(v: $v) }', variables: { v: 'x'.repeat(MAX_BODY_BYTES) } });
+    const declared = await post(huge);
+    assert.equal(declared.status, 413);
+    assert.deepEqual(codes(declared), ['BAD_REQUEST']);
+    // Without a Content-Length (chunked), the limit is counted as the body arrives.
+    const streamed = await fetch(service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-let-in': 'yes' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(huge));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(streamed.status, 413);
+    assert.equal((await post(JSON.stringify({ query: '{ hello }' }))).status, 200);
+  });
+
+  it('refuses what it cannot read: another charset or a compressed body (415), a text/plain POST (400, CSRF)', async () => {
+    const latin = await post(JSON.stringify({ query: '{ hello }' }), { 'content-type': 'application/json; charset=latin1' });
+    assert.equal(latin.status, 415);
+    assert.deepEqual(codes(latin), ['BAD_REQUEST']);
+    const gzipped = await post(JSON.stringify({ query: '{ hello }' }), { 'content-encoding': 'gzip' });
+    assert.equal(gzipped.status, 415);
+    const plain = await post(JSON.stringify({ query: '{ hello }' }), { 'content-type': 'text/plain' });
+    assert.equal(plain.status, 400);
+    assert.equal(plain.json?.data, undefined);
+  });
+
+  it('asks `admit` first: without it, 401 UNAUTHENTICATED and the body is never parsed', async () => {
+    const before = admitted;
+    const answer = await post('{ not even json', { 'x-let-in': 'no' });
+    assert.equal(answer.status, 401);
+    assert.deepEqual(codes(answer), ['UNAUTHENTICATED']);
+    assert.equal(admitted, before + 1);
+  });
+
+  it('still serves /health and extra routes through Express, and 404s unknown paths', async () => {
+    const base = new URL(service.url);
+    assert.deepEqual(await (await fetch(new URL('/health', base))).json(), { status: 'ok', service: 'body-test' });
+    assert.deepEqual(await (await fetch(new URL('/extra', base))).json(), { extra: true });
+    assert.equal((await fetch(new URL('/graphqlx', base))).status, 404);
   });
 });
