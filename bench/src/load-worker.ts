@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { createShopClient, ShopApiError, type ShopClient } from '@shop/sdk';
 import { buildRequest, isError, type HttpFixture, type HttpScenario } from './scenarios.js';
 import type { CheckoutResult, HttpResult, LoadJob, SubscriptionResult } from './load.js';
+import { leanSubscribe, sdkOperation, SubscriptionFailed, type LeanSubscription } from './lean-subscriber.js';
 
 const send = (message: unknown) => process.send!(message);
 const go = () => new Promise<void>((resolve) => process.once('message', () => resolve()));
@@ -139,24 +140,26 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
   const fail = (code: string) => void (errors[code] = (errors[code] ?? 0) + 1);
   const latencies: number[] = [];
   let changes = 0;
-  const clients: ShopClient[] = [];
-  const ready: Array<Promise<void>> = [];
+  const subscriptions: LeanSubscription[] = [];
   const done: Array<Promise<void>> = [];
+  // The SDK's document; a lean socket per subscriber (the SDK's client costs the load generator about as much CPU per
+  // message as the gateway spends sending it, on the same cores).
+  const query = sdkOperation('OrderStatusChanged');
   const connectStarted = performance.now();
   await pool(
     Array.from({ length: job.subscribers }, (_, i) => job.orders[i % job.orders.length]!),
     job.connectConcurrency,
     async ({ token, orderId }) => {
-      const client = createShopClient({ url: job.url, token });
-      clients.push(client);
-      let first = true;
+      const subscription = leanSubscribe(job.url, token, query, { orderId });
+      subscriptions.push(subscription);
       let markReady = () => undefined as void;
       const isReady = new Promise<void>((resolve) => (markReady = resolve));
-      ready.push(isReady);
       done.push(
         (async () => {
+          let first = true;
           try {
-            for await (const { orderStatusChanged: order } of client.OrderStatusChanged({ orderId })) {
+            for await (const { orderStatusChanged } of subscription.results) {
+              const order = orderStatusChanged as { updatedAt: string };
               if (first) {
                 first = false;
                 markReady();
@@ -166,7 +169,7 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
               latencies.push(Date.now() - Date.parse(order.updatedAt));
             }
           } catch (error) {
-            fail(codeOf(error));
+            fail(error instanceof SubscriptionFailed ? error.code : codeOf(error));
           } finally {
             markReady();
           }
@@ -181,7 +184,7 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, job.timeoutSeconds * 1000).unref());
   const finished = await Promise.race([Promise.all(done).then(() => true), timeout.then(() => false)]);
   if (!finished) fail(`not complete within ${job.timeoutSeconds}s`);
-  await Promise.all(clients.map((c) => c.dispose()));
+  for (const subscription of subscriptions) subscription.close();
   const expected = job.subscribers * job.changesPerOrder;
   return {
     subscribers: job.subscribers,

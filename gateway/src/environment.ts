@@ -93,6 +93,8 @@ export const gatewayEnvSchema = z
     WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
     /** A socket that has not sent connection_init by then is closed (4408). */
     WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** Each socket is pinged this often; one that answered nothing for a whole period is cut (dead peers, lost NATs). */
+    WS_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
     /** Express's `trust proxy`: false (the socket's peer is the client), true, a hop count, or proxy CIDRs, comma-separated. */
     TRUST_PROXY: trustProxy,
     /** Browser pages (origins, comma-separated) allowed to call the API; the storefront under `npm start` by default. */

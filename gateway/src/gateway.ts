@@ -282,8 +282,15 @@ export async function startGateway(env: GatewayEnv) {
     const caller = await tokens.fromAuthorization(authorization);
     return caller ? { userId: caller.userId } : null;
   };
+  // Auto-pipelining: the charges of the requests handled in one turn of the event loop go to Redis in one write.
   const rateLimitRedis = env.rateLimits.enabled
-    ? new Redis(env.rateLimits.redisUrl, { ...redisReconnect, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 })
+    ? new Redis(env.rateLimits.redisUrl, {
+        ...redisReconnect,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: 500,
+        enableAutoPipelining: true,
+      })
     : null;
   // Failures are handled per request (fail open / in-memory); this only keeps ioredis from logging unhandled errors.
   rateLimitRedis?.on('error', () => undefined);
@@ -381,6 +388,7 @@ export async function startGateway(env: GatewayEnv) {
       maxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
       connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     },
+    keepAliveMs: env.WS_KEEPALIVE_MS,
   });
   new Gauge({
     name: 'gateway_websocket_connections',

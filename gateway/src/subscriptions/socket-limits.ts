@@ -1,6 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import type { Logger } from 'pino';
-import { WebSocket, type WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { AppError, type Caller } from '@shop/kit';
 
 export interface SocketLimitOptions {
@@ -90,23 +89,4 @@ export class SocketLimits {
     session.timer = setTimeout(() => this.expireAt(socket, session, at), Math.min(wait, MAX_TIMER_MS));
     session.timer.unref();
   }
-}
-
-/**
- * A frame the client got wrong (over `maxPayload`, bad UTF-8, ...) reaches `ws` as a socket 'error' after it has
- * already closed the socket with the matching code (1009, 1007, ...). graphql-ws prints every socket error to the
- * console as an internal error, so any client could fill stderr: such errors are logged at debug level instead.
- */
-export function quietClientProtocolErrors(wss: WebSocketServer, log: Logger): void {
-  wss.on('connection', (socket) => {
-    const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
-    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-      const code = (args[0] as { code?: unknown } | undefined)?.code;
-      if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) {
-        log.debug({ code, message: (args[0] as Error).message }, 'graphql-ws client sent a bad frame; socket closed');
-        return true;
-      }
-      return emit(event, ...args);
-    }) as WebSocket['emit'];
-  });
 }

@@ -1,14 +1,14 @@
 import type http from 'node:http';
 import { GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, hideSuggestions, setBounded, type Caller, type UserTokenVerifier } from '@shop/kit';
 import { checkCost, forSocket, type OperationLimits } from '../security/operation-limits.js';
 import { asErrors, type FederatedRead, type OrderStatusHub } from './order-status-hub.js';
 import { planOrderSubscription } from './plan.js';
-import { quietClientProtocolErrors, SocketLimits, type SocketLimitOptions } from './socket-limits.js';
+import { SocketLimits, type SocketLimitOptions } from './socket-limits.js';
+import { serveGraphqlWs } from './ws-transport.js';
 
 interface Connection {
   caller: Caller;
@@ -51,10 +51,11 @@ export function attachSubscriptionServer(options: {
   clientIp: (request: http.IncomingMessage) => string;
   log: Logger;
   limits: SocketLimitOptions;
+  /** WS_KEEPALIVE_MS: how often each socket is pinged; one silent for a whole period after a ping is cut. */
+  keepAliveMs?: number;
 }) {
   const limits = new SocketLimits(options.limits);
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.limits.maxPayloadBytes });
-  quietClientProtocolErrors(wss, options.log);
   const connections = new WeakMap<WebSocket, Connection>();
   // Clients send the same few operations over and over: parse and validate each text once (bounded).
   const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
@@ -72,7 +73,8 @@ export function attachSubscriptionServer(options: {
     }
     return entry;
   };
-  const server = useServer<Record<string, unknown> | undefined>(
+  const server = serveGraphqlWs<Record<string, unknown> | undefined>(
+    wss,
     {
       connectionInitWaitTimeout: options.limits.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
@@ -131,7 +133,7 @@ export function attachSubscriptionServer(options: {
         options.log.debug({ errors }, 'subscription request refused');
       },
     },
-    wss,
+    { log: options.log, ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}) },
   );
   return {
     wss,
