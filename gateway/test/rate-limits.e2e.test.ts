@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { createShopClient } from '@shop/sdk';
 import { startTcpProxy, waitFor } from '@shop/kit/testing';
 import { RATE_LIMIT_DEFAULTS } from '../src/environment.js';
 import { countRequests, createProduct, startSystem, type System } from './system.js';
@@ -229,12 +230,14 @@ describe('rate limits at the gateway (Redis, shared by replicas)', () => {
     const refused = await queryOver(socket);
     assert.equal(refused.errors?.[0]?.extensions?.code, 'RATE_LIMITED');
 
-    // Bob's setup spends 2 of his 8 points (AddToCart, Checkout share his per-user bucket in Redis).
+    // Bob's setup spends 2 of his 8 points (AddToCart, Checkout), through this gateway: the system's own gateway has the
+    // default budget, so it takes its points a lease of 12 at a time from the same key in Redis.
     const bob = await system.signUp('Watcher');
     const admin = await system.signInAdmin();
     const product = await createProduct(admin, 5);
-    await bob.client.AddToCart({ productId: product.id, quantity: 1 });
-    const order = (await bob.client.Checkout({ input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } })).checkout;
+    const bobHere = createShopClient({ url: gateway.url, token: bob.accessToken });
+    await bobHere.AddToCart({ productId: product.id, quantity: 1 });
+    const order = (await bobHere.Checkout({ input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } })).checkout;
     const orders = countRequests(system.services.order.server);
     const watcher = socketFor(bob.accessToken);
     const updates: unknown[] = [];

@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Redis } from '@shop/kit';
+import { setBounded, type Redis } from '@shop/kit';
 import { addressKey } from './client-ip.js';
 
 export interface Rate {
@@ -137,13 +137,65 @@ export function rateLimitedError(retryAfterSeconds: number): GraphQLError {
   });
 }
 
+/** Points a replica takes from Redis at once for one key of a high-volume bucket: 1/50 of the budget, 1 to 20. */
+export function leaseSize(rate: Rate): number {
+  return Math.max(1, Math.min(20, Math.floor(rate.points / 50)));
+}
+
+/** Keys whose lease a replica holds at once (the oldest dropped first: its points are simply not used). */
+const MAX_LEASES = 50_000;
+
+/**
+ * A bucket whose points are taken from Redis a lease at a time: one Redis call per `size` requests of a key instead
+ * of one per request. The points are counted in Redis before they are used, so all replicas together never admit
+ * more than the budget; a lease still unused when the window ends, or dropped, is points the caller could not use
+ * (at most `size - 1` per key, replica and window: 2% of the budget). With `size` 1 it is the plain limiter.
+ */
+export class LeasedLimiter {
+  private readonly leases = new Map<string, { left: number; until: number }>();
+
+  constructor(
+    private readonly limiter: RateLimiterRedis,
+    private readonly points: number,
+    private readonly size: number,
+  ) {}
+
+  /** Resolves when admitted; rejects with a RateLimiterRes when over the budget, or with the store's error. */
+  async consume(key: string, points: number): Promise<void> {
+    const held = this.leases.get(key);
+    if (held && held.until > Date.now() && held.left >= points) {
+      held.left -= points;
+      return;
+    }
+    const take = Math.max(points, this.size);
+    try {
+      const result = await this.limiter.consume(key, take);
+      this.hold(key, take - points, result.msBeforeNext);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      // Over the budget with the whole lease: what was left before it (now held here alone) may cover this request.
+      const available = this.points - (error.consumedPoints - take);
+      if (available < points) throw error;
+      this.hold(key, available - points, error.msBeforeNext);
+    }
+  }
+
+  private hold(key: string, left: number, msBeforeNext: number): void {
+    const now = Date.now();
+    const current = this.leases.get(key);
+    const kept = current && current.until > now ? current.left : 0;
+    setBounded(this.leases, key, { left: kept + left, until: now + msBeforeNext }, MAX_LEASES);
+  }
+}
+
 /**
  * Counters live in Redis, so every gateway replica spends one budget. When Redis cannot be reached:
  * - ordinary traffic (anonymous, user, checkout, logout) fails OPEN: a Redis outage must not take the shop down,
  *   and those buckets guard capacity, not secrets;
  * - login, register and refreshSession fall back to a per-process in-memory limiter with the same rate, so password
  *   guessing and mail flooding stay bounded (by N replicas × the limit) while Redis is away.
- * The client fails fast (no offline queue, short command timeout) so an outage adds no latency.
+ * The client fails fast (no offline queue, short command timeout) so an outage adds no latency. The two buckets every
+ * request pays (anonymous, user) are taken a lease at a time (`LeasedLimiter`); the others point by point.
  */
 export function createRateLimits(options: {
   redis: Redis;
@@ -166,6 +218,14 @@ export function createRateLimits(options: {
       }),
     ]),
   ) as Record<Bucket, RateLimiterRedis>;
+  // Every request pays one of these two: leased, so a signed-in user's requests cost Redis one call per lease.
+  const leased = new Set<Bucket>(['anonymous', 'user']);
+  const buckets = Object.fromEntries(
+    (Object.entries(limiters) as [Bucket, RateLimiterRedis][]).map(([bucket, limiter]) => [
+      bucket,
+      leased.has(bucket) ? new LeasedLimiter(limiter, options.limits[bucket].points, leaseSize(options.limits[bucket])) : limiter,
+    ]),
+  ) as Record<Bucket, Pick<LeasedLimiter, 'consume'> | RateLimiterRedis>;
 
   let lastWarning = 0;
   const warn = (error: unknown) => {
@@ -186,7 +246,7 @@ export function createRateLimits(options: {
             ip: addressKey(contextValue.clientIp ?? 'unknown'),
             userId: caller?.userId ?? null,
           });
-          const outcomes = await Promise.allSettled(charges.map((c) => limiters[c.bucket].consume(c.key, c.points)));
+          const outcomes = await Promise.allSettled(charges.map((c) => buckets[c.bucket].consume(c.key, c.points)));
           let refusedForMs: number | null = null;
           for (const outcome of outcomes) {
             if (outcome.status === 'fulfilled') continue;
