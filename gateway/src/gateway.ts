@@ -7,7 +7,7 @@ import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/serv
 import { buildSchema, GraphQLError } from 'graphql';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import {
   boundedNames,
   createLogger,
@@ -202,7 +202,11 @@ class SubgraphTransport {
     this.agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   }
 
-  async post(
+  /**
+   * Through `dispatch` with a handler that collects the answer's bytes, not `request`: its response object and body
+   * stream (a Readable per call, read back into one string) were a tenth of the gateway's CPU per cart read.
+   */
+  post(
     origin: string,
     path: string,
     headers: Record<string, string>,
@@ -211,17 +215,43 @@ class SubgraphTransport {
     signal?: AbortSignal,
   ): Promise<SubgraphAnswer> {
     const started = performance.now();
-    try {
-      const response = await this.agent.request({ origin, path, method: 'POST', headers, body, ...(signal ? { signal } : {}) });
-      const text = await response.body.text();
-      observe(performance.now() - started, response.statusCode >= 500 ? 'status_5xx' : null);
-      return new SubgraphAnswer(response.statusCode, response.headers, text);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-      observe(performance.now() - started, timedOut ? 'timeout' : signal?.aborted ? 'abandoned' : 'network');
-      throw error;
-    }
+    return new Promise<SubgraphAnswer>((resolve, reject) => {
+      let status = 0;
+      let answerHeaders: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      let controller: Dispatcher.DispatchController | undefined;
+      const onAbort = () => controller?.abort(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const finish = (error: Error | null) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          const code = (error as { code?: string }).code;
+          const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+          observe(performance.now() - started, timedOut ? 'timeout' : signal?.aborted ? 'abandoned' : 'network');
+          return reject(error);
+        }
+        observe(performance.now() - started, status >= 500 ? 'status_5xx' : null);
+        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        resolve(new SubgraphAnswer(status, answerHeaders, text));
+      };
+      if (signal?.aborted) return finish(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.agent.dispatch(
+        { origin, path, method: 'POST', headers, body },
+        {
+          onRequestStart: (dispatched) => {
+            controller = dispatched;
+            if (signal?.aborted) onAbort();
+          },
+          onResponseStart: (_controller, statusCode, responseHeaders) => {
+            status = statusCode;
+            answerHeaders = responseHeaders;
+          },
+          onResponseData: (_controller, chunk) => void chunks.push(chunk),
+          onResponseEnd: () => finish(null),
+          onResponseError: (_controller, error) => finish(error),
+        },
+      );
+    });
   }
 
   close(): Promise<void> {

@@ -238,13 +238,18 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     .find((param) => param.startsWith('charset='))
     ?.slice('charset='.length)
     .replace(/"/g, '');
-  if (charset && charset !== 'utf-8' && charset !== 'utf8') return badRequest(415, `Unsupported charset "${charset}": send UTF-8`);
   const encoding = req.headers['content-encoding'];
-  if (encoding && encoding.toLowerCase() !== 'identity') return badRequest(415, `Unsupported content encoding "${encoding}"`);
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
-    req.resume();
-    return badRequest(413, `The request body is larger than ${limit} bytes`);
+  const unreadable =
+    charset && charset !== 'utf-8' && charset !== 'utf8'
+      ? badRequest(415, `Unsupported charset "${charset}": send UTF-8`)
+      : encoding && encoding.toLowerCase() !== 'identity'
+        ? badRequest(415, `Unsupported content encoding "${encoding}"`)
+        : Number(req.headers['content-length']) > limit
+          ? badRequest(413, `The request body is larger than ${limit} bytes`)
+          : null;
+  if (unreadable) {
+    req.resume(); // read and dropped, so the connection can carry the next request
+    return unreadable;
   }
   const chunks: Buffer[] = [];
   let size = 0;
