@@ -166,7 +166,13 @@ describe('tracing: one checkout is one trace, from the gateway through every ser
     const trace = () => receiver.spans.filter((s) => s.traceId === traceId);
     const find = (service: string, name: string, extra: (s: ReceivedSpan) => boolean = () => true) =>
       trace().find((s) => s.service === service && s.name === name && extra(s));
-    // Spans arrive in batches from seven processes: wait for the last links of the chain.
+    // Spans arrive in batches from seven processes, each on its own schedule: a child can be here before its parent.
+    // So wait for the last links of the chain and for every parent seen so far (a span whose parent never comes
+    // fails below, after the wait).
+    const danglingIn = (spans: ReceivedSpan[]) => {
+      const ids = new Set(spans.map((s) => s.spanId));
+      return spans.filter((s) => s.parentSpanId !== clientSpanId && !ids.has(s.parentSpanId));
+    };
     await waitFor(
       () =>
         Boolean(
@@ -176,6 +182,7 @@ describe('tracing: one checkout is one trace, from the gateway through every ser
       'the CONFIRMED delivery and the confirmation mail to be traced',
       30_000,
     );
+    await waitFor(() => danglingIn(trace()).length === 0, 'the parents of every span to arrive', 10_000).catch(() => undefined);
     const spans = trace();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
 
@@ -185,7 +192,7 @@ describe('tracing: one checkout is one trace, from the gateway through every ser
       roots.map((s) => [s.service, s.kind]),
       [['gateway', KIND.server]],
     );
-    const dangling = spans.filter((s) => s.parentSpanId !== clientSpanId && !byId.has(s.parentSpanId));
+    const dangling = danglingIn(spans);
     assert.deepEqual(
       dangling.map((s) => `${s.service}: ${s.name}`),
       [],
