@@ -220,7 +220,8 @@ class SubgraphTransport {
       let answerHeaders: Record<string, string | string[] | undefined> = {};
       const chunks: Buffer[] = [];
       let controller: Dispatcher.DispatchController | undefined;
-      const onAbort = () => controller?.abort(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const abortReason = () => (signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const onAbort = () => controller?.abort(abortReason());
       const finish = (error: Error | null) => {
         signal?.removeEventListener('abort', onAbort);
         if (error) {
@@ -233,7 +234,7 @@ class SubgraphTransport {
         const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
         resolve(new SubgraphAnswer(status, answerHeaders, text));
       };
-      if (signal?.aborted) return finish(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (signal?.aborted) return finish(abortReason());
       signal?.addEventListener('abort', onAbort, { once: true });
       this.agent.dispatch(
         { origin, path, method: 'POST', headers, body },

@@ -205,26 +205,20 @@ export function createRateLimits(options: {
   log: Logger;
 }): ApolloServerPlugin<RateLimitContext> {
   const insured = new Set<Bucket>(['loginIp', 'loginAccount', 'register', 'refresh']);
-  const limiters = Object.fromEntries(
-    (Object.entries(options.limits) as [Bucket, Rate][]).map(([bucket, rate]) => [
-      bucket,
-      new RateLimiterRedis({
+  // Every request pays one of the anonymous and user buckets: leased, so a user's requests cost Redis one call per lease.
+  const leased = new Set<Bucket>(['anonymous', 'user']);
+  const buckets = Object.fromEntries(
+    (Object.entries(options.limits) as [Bucket, Rate][]).map(([bucket, rate]) => {
+      const limiter = new RateLimiterRedis({
         storeClient: options.redis,
         rejectIfRedisNotReady: true,
         keyPrefix: `${options.keyPrefix}rl:${bucket}`,
         points: rate.points,
         duration: rate.duration,
         ...(insured.has(bucket) ? { insuranceLimiter: new RateLimiterMemory({ points: rate.points, duration: rate.duration }) } : {}),
-      }),
-    ]),
-  ) as Record<Bucket, RateLimiterRedis>;
-  // Every request pays one of these two: leased, so a signed-in user's requests cost Redis one call per lease.
-  const leased = new Set<Bucket>(['anonymous', 'user']);
-  const buckets = Object.fromEntries(
-    (Object.entries(limiters) as [Bucket, RateLimiterRedis][]).map(([bucket, limiter]) => [
-      bucket,
-      leased.has(bucket) ? new LeasedLimiter(limiter, options.limits[bucket].points, leaseSize(options.limits[bucket])) : limiter,
-    ]),
+      });
+      return [bucket, leased.has(bucket) ? new LeasedLimiter(limiter, rate.points, leaseSize(rate)) : limiter];
+    }),
   ) as Record<Bucket, Pick<LeasedLimiter, 'consume'> | RateLimiterRedis>;
 
   let lastWarning = 0;

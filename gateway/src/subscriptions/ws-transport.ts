@@ -79,22 +79,19 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     });
 
     // The raw TCP socket is corked from the first send of a turn until the turn is over (setImmediate runs after
-    // every promise continuation of this turn), so the frames of one turn leave together.
+    // every promise continuation of this turn), so the frames of one turn leave together. `ws` has no public cork.
+    const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     let corked = false;
     const uncork = () => {
       corked = false;
-      const raw = (socket as unknown as { _socket?: { uncork(): void } })._socket;
       raw?.uncork();
     };
     const send = (data: string): void => {
       if (socket.readyState !== WebSocket.OPEN) return;
-      if (!corked) {
-        const raw = (socket as unknown as { _socket?: { cork(): void } })._socket;
-        if (raw) {
-          raw.cork();
-          corked = true;
-          setImmediate(uncork);
-        }
+      if (raw && !corked) {
+        raw.cork();
+        corked = true;
+        setImmediate(uncork);
       }
       socket.send(data);
     };

@@ -406,9 +406,12 @@ export async function startHttpService<TContext extends BaseContext>(
     if (path !== '/graphql' && path !== '/graphql/') return void app(req, res);
     serveGraphql(req, res, mark < 0 ? '' : url.slice(mark)).catch((error: unknown) => {
       if (res.destroyed) return; // the client went away; nobody to answer
-      options.log.error({ err: error }, 'request failed');
-      if (res.headersSent) return void res.destroy();
-      sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (res.headersSent) {
+        options.log.error({ err: error }, 'request failed after its answer began');
+        return void res.destroy();
+      }
+      // The formatter logs the error and answers with its masked form (INTERNAL_SERVER_ERROR), as for any other.
+      sendJson(res, 500, { errors: [formatError({ message: String(error) }, error)] });
     });
   });
 
