@@ -8,6 +8,8 @@ import type { CheckoutResult, HttpResult, LoadJob, SubscriptionResult } from './
 import { leanSubscribe, sdkOperation, SubscriptionFailed, type LeanSubscription } from './lean-subscriber.js';
 
 const send = (message: unknown) => process.send!(message);
+/** Clean-up that must not count in the measured window (the parent stops sampling CPU when the result arrives). */
+const afterResult: Array<() => void> = [];
 const go = () => new Promise<void>((resolve) => process.once('message', () => resolve()));
 
 export function percentile(values: number[], q: number): number {
@@ -141,51 +143,58 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
   const latencies: number[] = [];
   let changes = 0;
   const subscriptions: LeanSubscription[] = [];
+  // Only the subscriptions whose order changes are waited for; in a steady run the others stay open, idle, to the end.
+  const changing = (orderIndex: number) => !job.steady || orderIndex < job.steady.orders;
   const done: Array<Promise<void>> = [];
+  let expected = 0;
   // The SDK's document, each subscriber a lean socket of its own: the load generator does the protocol and no more
   // (no reconnect logic or result mapping per message), as autocannon does for HTTP.
   const query = sdkOperation('OrderStatusChanged');
   const connectStarted = performance.now();
   await pool(
-    Array.from({ length: job.subscribers }, (_, i) => job.orders[i % job.orders.length]!),
+    Array.from({ length: job.subscribers }, (_, i) => i % job.orders.length),
     job.connectConcurrency,
-    async ({ token, orderId }) => {
+    async (orderIndex) => {
+      const { token, orderId } = job.orders[orderIndex]!;
       const subscription = leanSubscribe(job.url, token, query, { orderId });
       subscriptions.push(subscription);
       let markReady = () => undefined as void;
       const isReady = new Promise<void>((resolve) => (markReady = resolve));
-      done.push(
-        (async () => {
-          let first = true;
-          try {
-            for await (const { orderStatusChanged } of subscription.results) {
-              const order = orderStatusChanged as { updatedAt: string };
-              if (first) {
-                first = false;
-                markReady();
-                continue; // the state at subscription time, not a change
-              }
-              changes += 1;
-              latencies.push(Date.now() - Date.parse(order.updatedAt));
+      const watched = (async () => {
+        let first = true;
+        try {
+          for await (const { orderStatusChanged } of subscription.results) {
+            const order = orderStatusChanged as { updatedAt: string };
+            if (first) {
+              first = false;
+              markReady();
+              continue; // the state at subscription time, not a change
             }
-          } catch (error) {
-            fail(error instanceof SubscriptionFailed ? error.code : codeOf(error));
-          } finally {
-            markReady();
+            changes += 1;
+            latencies.push(Date.now() - Date.parse(order.updatedAt));
           }
-        })(),
-      );
+        } catch (error) {
+          fail(error instanceof SubscriptionFailed ? error.code : codeOf(error));
+        } finally {
+          markReady();
+        }
+      })();
+      if (changing(orderIndex)) {
+        done.push(watched);
+        expected += job.steady ? 1 : job.changesPerOrder;
+      }
       await isReady;
     },
   );
   const connectSeconds = (performance.now() - connectStarted) / 1000;
   send({ type: 'ready', connectSeconds });
   await go();
+  const changesPerSecond = job.steady ? await cancelSteadily(job, job.steady, fail) : undefined;
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, job.timeoutSeconds * 1000).unref());
   const finished = await Promise.race([Promise.all(done).then(() => true), timeout.then(() => false)]);
   if (!finished) fail(`not complete within ${job.timeoutSeconds}s`);
-  for (const subscription of subscriptions) subscription.close();
-  const expected = job.subscribers * job.changesPerOrder;
+  // Idle sockets (a steady run's) are closed once the result is sent: the measured window ends before their goodbyes.
+  afterResult.push(() => subscriptions.forEach((subscription) => subscription.close()));
   return {
     subscribers: job.subscribers,
     connectSeconds,
@@ -194,14 +203,51 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
     deliveredPercent: (100 * changes) / expected,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
+    ...(changesPerSecond === undefined ? {} : { changesPerSecond }),
     errors,
   };
+}
+
+/**
+ * Cancels orders on a fixed schedule (the k-th at k / perSecond seconds, however long the answers before it took,
+ * so a slow answer does not lower the rate), each by its owner through the gateway. Returns the rate achieved.
+ */
+async function cancelSteadily(
+  job: Extract<LoadJob, { kind: 'subscriptions' }>,
+  steady: { perSecond: number; orders: number },
+  fail: (code: string) => void,
+): Promise<number> {
+  const clients = new Map<string, ShopClient>();
+  const clientOf = (token: string) => clients.get(token) ?? clients.set(token, createShopClient({ url: job.url, token })).get(token)!;
+  const started = performance.now();
+  const sent: Array<Promise<void>> = [];
+  let cancelled = 0;
+  for (let k = 0; k < steady.orders; k += 1) {
+    const wait = started + (k * 1000) / steady.perSecond - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { token, orderId } = job.orders[k]!;
+    sent.push(
+      clientOf(token)
+        .CancelOrder({ id: orderId })
+        .then(
+          () => void (cancelled += 1),
+          (error: unknown) => fail(`cancelOrder: ${codeOf(error)}`),
+        ),
+    );
+  }
+  await Promise.all(sent);
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all([...clients.values()].map((c) => c.dispose()));
+  return cancelled / seconds;
 }
 
 process.once('message', (job: LoadJob) => {
   const run = job.kind === 'http' ? runHttp(job) : job.kind === 'checkout' ? runCheckout(job) : runSubscriptions(job);
   run.then(
-    (result) => send({ type: 'result', result }),
+    (result) => {
+      send({ type: 'result', result });
+      for (const clean of afterResult) clean();
+    },
     (error: unknown) => send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });

@@ -23,6 +23,11 @@ export type LoadJob =
       connectConcurrency: number;
       changesPerOrder: number;
       timeoutSeconds: number;
+      /**
+       * Steady changes instead of a burst: the first `orders` orders are cancelled by their owners, `perSecond` of them
+       * a second (one change each, PENDING → CANCELLED); the subscribers of the rest stay idle throughout.
+       */
+      steady?: { perSecond: number; orders: number };
     };
 
 export interface HttpResult {
@@ -58,6 +63,8 @@ export interface SubscriptionResult {
   deliveredPercent: number;
   p50: number;
   p99: number;
+  /** Steady runs: changes made per second, as sent (cancellations that succeeded over the seconds they took). */
+  changesPerSecond?: number;
   errors: Record<string, number>;
 }
 

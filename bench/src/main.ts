@@ -15,7 +15,7 @@ import { cpuMillis, CLOCK_TICKS_PER_SECOND, rssBytes, sampleCpu, type CpuSample,
 import { topFrames, type Frame } from './profile.js';
 import { printReport, type ScenarioRun } from './report.js';
 import { HTTP_SCENARIOS, type HttpScenario, type Scenario } from './scenarios.js';
-import { fillCarts, seed, type Fixture } from './seed.js';
+import { fillCarts, pool, seed, type Fixture } from './seed.js';
 import { HiveGateway, ProcessSystem } from './systems.js';
 
 const started = Date.now();
@@ -72,7 +72,7 @@ async function main() {
           users: ['cart5', 'products', 'me'].some((s) => wanted(s)) ? options.users : 0,
           bigCartUsers: wanted('cart100') ? options.bigCartUsers : 0,
           customers: wanted('checkout') ? options.customers : 0,
-          watchers: wanted('subscriptions') ? options.watchers : 0,
+          watchers: wanted('subscriptions') || wanted('subscriptions-steady') ? options.watchers : 0,
         },
         randomBytes(3).toString('hex'),
         (m) => log(`  ${m}`),
@@ -246,19 +246,22 @@ async function main() {
               errorSamples: Object.entries(result.errors).map(([code, n]) => `${n} × ${code}`),
             });
           } else {
-            // Orders placed while the payment worker is down stay PENDING; subscribers connect; then it starts and
-            // every order goes PENDING → PAID → CONFIRMED: two changes per subscriber.
+            // Orders placed while the payment worker is down stay PENDING; subscribers connect. Then either the
+            // payment worker starts and every order goes PENDING → PAID → CONFIRMED at once (two changes per
+            // subscriber, the burst), or the load generator cancels orders at a steady rate while the subscribers
+            // of the others stay idle (subscriptions-steady).
+            const steady = scenario === 'subscriptions-steady';
             await target.system.stopService('payment');
             await fillCarts(url, fixture.watchers);
-            const orders = await Promise.all(
-              fixture.watchers.map(async ({ token }, i) => {
-                const client = createShopClient({ url, token });
-                const { checkout } = await client.Checkout({
-                  input: { paymentToken: 'tok_visa', idempotencyKey: `watch-${target.label}-${round}-${i}` },
-                });
-                return { token, orderId: checkout.id };
-              }),
-            );
+            // Placed a few at a time, as customers would (all at once, the order service sheds some of them).
+            const orders = await pool(fixture.watchers.length, 20, async (i) => {
+              const { token } = fixture.watchers[i]!;
+              const client = createShopClient({ url, token });
+              const { checkout } = await client.Checkout({
+                input: { paymentToken: 'tok_visa', idempotencyKey: `watch-${target.label}-${scenario}-${round}-${i}` },
+              });
+              return { token, orderId: checkout.id };
+            });
             const rssBefore = await settledRss(target.gatewayPid());
             let rssIdle = NaN;
             const { result } = await runLoad(
@@ -270,19 +273,26 @@ async function main() {
                 connectConcurrency: 50,
                 changesPerOrder: 2,
                 timeoutSeconds: 120,
+                ...(steady ? { steady: { perSecond: options.changeRate, orders: Math.ceil(options.changeRate * options.duration) } } : {}),
               },
               {
                 onReady: (pid) =>
                   m.onReady(pid, async () => {
                     rssIdle = await settledRss(target.gatewayPid());
-                    await target.system.startService('payment');
+                    if (!steady) await target.system.startService('payment');
                   }),
                 onDone: m.onDone,
               },
             );
+            if (steady) {
+              // The payment worker takes what was queued meanwhile (charges, then refunds of the cancelled), so the
+              // next scenario starts on a quiet system.
+              await target.system.startService('payment');
+              if (!(await target.system.queuesEmpty(120_000))) log('  the queues did not empty within 120 s');
+            }
             runs.push({
               ...base,
-              unit: 'delivered change',
+              unit: steady ? 'steady change' : 'delivered change',
               units: result.deliveredChanges,
               metrics: {
                 deliveredPercent: result.deliveredPercent,
@@ -290,6 +300,13 @@ async function main() {
                 p99: result.p99,
                 connectSeconds: result.connectSeconds,
                 rssPerSubscriberKiB: (rssIdle - rssBefore) / result.subscribers / 1024,
+                ...(result.changesPerSecond === undefined
+                  ? {}
+                  : {
+                      changesPerSecond: result.changesPerSecond,
+                      deliveriesPerSecond:
+                        (result.changesPerSecond * result.expectedChanges) / Math.ceil(options.changeRate * options.duration),
+                    }),
                 errors: Object.values(result.errors).reduce((a, b) => a + b, 0),
               },
               cpuMs: m.cpu(),

@@ -11,6 +11,8 @@ export interface BenchOptions {
   users: number;
   bigCartUsers: number;
   watchers: number;
+  /** subscriptions-steady: orders changed (cancelled) per second, for `duration` seconds. */
+  changeRate: number;
   /** Each system (A, then B) runs every scenario this many times, alternating: A B A B. */
   rounds: number;
   json?: string;
@@ -20,7 +22,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench -- [--scenarios ${ALL_SCENARIOS.join(',')}] [--duration 10] [--warmup 2] [--connections 20]
-  [--subscribers 500] [--customers 100] [--users 200] [--big-cart-users 5] [--watchers 50] [--rounds N]
+  [--subscribers 500] [--customers 100] [--users 200] [--big-cart-users 5] [--watchers 50] [--change-rate 2] [--rounds N]
   [--baseline <git-ref> | --peer hive] [--profile] [--json <file>]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -39,7 +41,18 @@ export function parseOptions(argv: string[]): BenchOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = ['scenarios', 'duration', 'warmup', 'connections', 'subscribers', 'customers', 'users', 'big-cart-users', 'watchers'];
+  const known = [
+    'scenarios',
+    'duration',
+    'warmup',
+    'connections',
+    'subscribers',
+    'customers',
+    'users',
+    'big-cart-users',
+    'watchers',
+    'change-rate',
+  ];
   for (const key of values.keys()) {
     if (![...known, 'rounds', 'json', 'baseline', 'peer'].includes(key)) throw new Error(`unknown option --${key}\n${USAGE}`);
   }
@@ -56,16 +69,26 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (peer !== undefined && peer !== 'hive') throw new Error(`--peer: only "hive" is supported`);
   if (peer && values.has('baseline')) throw new Error('--peer and --baseline cannot be combined');
   const comparing = Boolean(peer ?? values.get('baseline'));
+  const duration = number('duration', 10);
+  const watchers = number('watchers', 50);
+  const changeRate = number('change-rate', 2, 0.1);
+  // A steady run changes rate × duration orders and keeps at least one order's subscribers idle to the end.
+  if (scenarios.includes('subscriptions-steady') && Math.ceil(changeRate * duration) >= watchers) {
+    throw new Error(
+      `subscriptions-steady changes --change-rate × --duration orders: ${changeRate} × ${duration} needs --watchers > ${Math.ceil(changeRate * duration)}`,
+    );
+  }
   return {
     scenarios,
-    duration: number('duration', 10),
+    duration,
     warmup: number('warmup', 2, 0),
     connections: number('connections', 20),
     subscribers: number('subscribers', 500),
     customers: number('customers', 100),
     users: number('users', 200),
     bigCartUsers: number('big-cart-users', 5),
-    watchers: number('watchers', 50),
+    watchers,
+    changeRate,
     rounds: number('rounds', comparing ? 2 : 1),
     json: values.get('json'),
     baseline: values.get('baseline'),

@@ -141,6 +141,23 @@ export function printReport(report: Report, options: BenchOptions): void {
       ...cpuColumns('change'),
     ],
   );
+  table(
+    `Subscriptions, steady: ${options.subscribers} WebSocket subscribers on ${options.watchers} orders; ` +
+      `${options.changeRate} orders a second cancelled by their owners for ${options.duration} s (PENDING → CANCELLED), the rest idle`,
+    runs.filter((r) => r.unit === 'steady change'),
+    targets,
+    () => 'subscriptions-steady',
+    [
+      { title: 'delivered %', value: (r) => r.metrics.deliveredPercent!, digits: 1 },
+      { title: 'changes/s', value: (r) => r.metrics.changesPerSecond!, digits: 1 },
+      { title: 'deliveries/s', value: (r) => r.metrics.deliveriesPerSecond!, digits: 0 },
+      { title: 'p50 ms', value: (r) => r.metrics.p50!, digits: 0 },
+      { title: 'p99 ms', value: (r) => r.metrics.p99!, digits: 0 },
+      { title: 'gateway KiB/subscriber', value: (r) => r.metrics.rssPerSubscriberKiB!, digits: 1 },
+      { title: 'errors', value: (r) => r.metrics.errors!, digits: 0 },
+      ...cpuColumns('delivery'),
+    ],
+  );
   if (report.profiles) {
     console.log('\nTop self-time frames per process (inside the measured windows, idle left out)');
     for (const [name, { totalMs, top }] of Object.entries(report.profiles)) {

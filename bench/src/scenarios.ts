@@ -13,7 +13,7 @@ export const PRODUCTS_QUERY =
   'price { amountCents currency formatted } stock inStock } } pageInfo { hasNextPage endCursor } totalCount } }';
 
 export const HTTP_SCENARIOS = ['cart5', 'cart100', 'products', 'me'] as const;
-export const ALL_SCENARIOS = [...HTTP_SCENARIOS, 'checkout', 'subscriptions'] as const;
+export const ALL_SCENARIOS = [...HTTP_SCENARIOS, 'checkout', 'subscriptions', 'subscriptions-steady'] as const;
 export type HttpScenario = (typeof HTTP_SCENARIOS)[number];
 export type Scenario = (typeof ALL_SCENARIOS)[number];
 

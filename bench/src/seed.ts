@@ -25,7 +25,7 @@ export interface Fixture {
 
 const PRODUCTS = 100;
 
-async function pool<R>(count: number, concurrency: number, work: (index: number) => Promise<R>): Promise<R[]> {
+export async function pool<R>(count: number, concurrency: number, work: (index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(count);
   let next = 0;
   await Promise.all(

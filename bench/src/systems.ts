@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dropDatabases, testDatabaseUrl } from '@shop/kit/testing';
-import { removeExchange } from '@shop/messaging/testing';
+import { queuesEmpty, removeExchange } from '@shop/messaging/testing';
 import { processEnvironments, Supervisor, waitReady, type DatabaseName, type ServiceName } from '@shop/gateway/test/processes';
 import type { Probe } from './procfs.js';
 
@@ -99,6 +99,11 @@ export class ProcessSystem {
   async startService(name: ServiceName): Promise<void> {
     this.supervisor!.start(name);
     await waitReady(name, this.run!.ports[name]);
+  }
+
+  /** Waits (up to `timeoutMs`) until every consumer queue of the system, main and retry, holds no message. */
+  queuesEmpty(timeoutMs: number): Promise<boolean> {
+    return queuesEmpty(RABBITMQ_URL, this.run!.exchange, Object.values(this.run!.queues), timeoutMs);
   }
 
   async stop(): Promise<void> {

@@ -85,6 +85,8 @@ export const gatewayEnvSchema = z
     REDIS_KEY_PREFIX: z.string().default('shop:'),
     /** Every open subscription re-reads its order this often, whatever Redis delivered: the backstop for lost messages. */
     SUBSCRIPTION_RESYNC_MS: z.coerce.number().int().min(100).default(10_000),
+    /** Those re-reads a second at most, whatever the number of open subscriptions (the round then takes longer). */
+    SUBSCRIPTION_RESYNC_MAX_PER_SECOND: z.coerce.number().int().min(1).default(50),
     /** The largest graphql-ws message a client may send; a bigger one closes its socket (1009). */
     WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(65_536),
     /** Operations one socket may run at once; the next one is refused with TOO_MANY_SUBSCRIPTIONS. */

@@ -400,7 +400,10 @@ export async function startGateway(env: GatewayEnv) {
     // refuses, and the rejection would go unhandled (seen in the chaos run's Redis cut).
     subscriber: new Redis(env.REDIS_URL, { ...redisReconnect, enableReadyCheck: false }),
   });
-  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, hubRead, log, env.SUBSCRIPTION_RESYNC_MS);
+  const hub = new OrderStatusHub(pubsub, env.REDIS_KEY_PREFIX, hubRead, log, {
+    periodMs: env.SUBSCRIPTION_RESYNC_MS,
+    maxPerSecond: env.SUBSCRIPTION_RESYNC_MAX_PER_SECOND,
+  });
   const subscriptions = attachSubscriptionServer({
     httpServer: server.httpServer,
     schema: apiSchema,

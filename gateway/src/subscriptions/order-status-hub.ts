@@ -185,15 +185,29 @@ class Group {
   }
 }
 
+/** How the periodic re-read (the backstop for lost Redis messages) is paced. */
+export interface ResyncPace {
+  /** Each open group is re-read once per this period, while that stays under `maxPerSecond`. */
+  periodMs: number;
+  /** Re-reads a second at most: with more groups than `maxPerSecond × periodMs`, the round takes longer instead. */
+  maxPerSecond: number;
+}
+
+/** Ticks per period (at most 4 a second): a tick re-reads its share of the groups, so re-reads never come in a burst. */
+const resyncTickMs = (periodMs: number) => Math.max(25, Math.min(250, periodMs / 10));
+
 /**
  * Serves `orderStatusChanged` at the gateway. One Redis channel per watched order (subscribed before the first
  * read, so no change falls between them), one group per (order, caller, selection), and a periodic re-read of
- * every open group because Redis pub/sub may drop messages.
+ * every open group because Redis pub/sub may drop messages: spread over the period in ticks and capped at
+ * `maxPerSecond`, so that many idle subscriptions cost a bounded trickle of cheap probes, not a burst every period.
  */
 export class OrderStatusHub {
   private readonly groups = new Map<string, Group>();
   private readonly channels = new Map<string, { subscription: Promise<number>; groups: Set<Group> }>();
   private readonly timer: NodeJS.Timeout;
+  /** Where the round of re-reads stands (a live iterator: groups added or removed meanwhile are seen or skipped). */
+  private cursor: IterableIterator<Group>;
   private ready = false;
 
   constructor(
@@ -201,9 +215,19 @@ export class OrderStatusHub {
     private readonly prefix: string,
     readonly readAs: FederatedRead,
     readonly log: Logger,
-    resyncMs: number,
+    pace: ResyncPace,
   ) {
-    this.timer = setInterval(() => this.resyncAll(), resyncMs);
+    this.cursor = this.groups.values();
+    // Re-reads owed grow with the time that passed (a late tick owes more), at the rate the pace allows.
+    let owed = 0;
+    let last = performance.now();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const perMs = Math.min(this.groups.size / pace.periodMs, pace.maxPerSecond / 1000);
+      owed = Math.min(owed + perMs * (now - last), this.groups.size);
+      last = now;
+      for (; owed >= 1; owed -= 1) this.nextInRound()?.kick();
+    }, resyncTickMs(pace.periodMs));
     this.timer.unref();
     const subscriber = pubsub.getSubscriber();
     subscriber.on('ready', () => {
@@ -283,6 +307,15 @@ export class OrderStatusHub {
     await Promise.race([channel.subscription, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]).finally(() =>
       clearTimeout(timer),
     );
+  }
+
+  private nextInRound(): Group | undefined {
+    let next = this.cursor.next();
+    if (next.done) {
+      this.cursor = this.groups.values();
+      next = this.cursor.next();
+    }
+    return next.done ? undefined : next.value;
   }
 
   private resyncAll(): void {

@@ -130,6 +130,7 @@ export async function startOrderService(env: OrderEnv, options: { prepare?: bool
       await broker.close();
       cartService.shutdown();
       productService.shutdown();
+      publisher.close();
       await pubsub.close();
       await orm.close();
     },

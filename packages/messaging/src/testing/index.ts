@@ -137,6 +137,30 @@ export async function removeExchange(url: string, exchange: string, consumers: s
   }
 }
 
+/** Whether the named consumers' queues (main and retry) hold no message, polled until `timeoutMs`. */
+export async function queuesEmpty(url: string, exchange: string, consumers: string[], timeoutMs: number): Promise<boolean> {
+  const broker = new Broker({ url, exchange, log: silentLogger });
+  try {
+    const channel = broker.connection.createChannel();
+    await channel.waitForConnect();
+    const queues = consumers.flatMap((name) => [queueNames(name).main, queueNames(name).retry]);
+    try {
+      return await waitFor(
+        async () => (await Promise.all(queues.map(async (q) => (await channel.checkQueue(q)).messageCount))).every((n) => n === 0),
+        'the queues to be empty',
+        timeoutMs,
+      ).then(
+        () => true,
+        () => false,
+      );
+    } finally {
+      await channel.close();
+    }
+  } finally {
+    await broker.close();
+  }
+}
+
 /** Publishes one event as a service's relay would (persistent, confirmed), under `id` if given; returns its id. */
 export async function publishEvent<T extends EventType>(
   broker: Broker,

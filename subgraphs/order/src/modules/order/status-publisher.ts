@@ -3,11 +3,21 @@ import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from 'pino';
 import type { Order } from './order.entity.js';
 
+/** Announcements that failed are tried again this often, the latest per order, until Redis takes them. */
+const RETRY_MS = 1_000;
+/** Orders whose announcement waits for a retry, at most; beyond, the oldest is left to the gateways' re-reads. */
+const MAX_PENDING = 10_000;
+
 /**
  * Announces committed status changes on the order's Redis channel. Redis pub/sub is at-most-once, so this is a
- * prompt, not the record: a subscriber that may have missed one re-reads the order (which holds `revision`).
+ * prompt, not the record: a subscriber that may have missed one re-reads the order (which holds `revision`). An
+ * announcement Redis refused (it was away) is kept, the latest per order, and sent again every second until it is
+ * taken, so a short outage delays the prompt instead of leaving it to the gateways' slow periodic re-read.
  */
 export class StatusPublisher {
+  private readonly pending = new Map<string, OrderStatusMessage>();
+  private retryTimer?: NodeJS.Timeout;
+
   constructor(
     private readonly pubsub: RedisPubSub,
     private readonly prefix: string,
@@ -20,6 +30,11 @@ export class StatusPublisher {
     return orderStatusChannel(this.prefix, orderId);
   }
 
+  /** Orders whose last announcement is waiting for Redis. */
+  get waiting(): number {
+    return this.pending.size;
+  }
+
   async announce(orders: Order | Order[]): Promise<void> {
     for (const order of Array.isArray(orders) ? orders : [orders]) {
       const message: OrderStatusMessage = {
@@ -30,11 +45,40 @@ export class StatusPublisher {
         ...injectTraceContext(),
       };
       this.onAnnounced(order.status);
-      try {
-        await this.pubsub.publish(this.channel(order.id), message);
-      } catch (error) {
-        this.log.warn({ err: error, orderId: order.id }, 'status change not announced; subscribers catch up by re-reading');
+      await this.send(message);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private async send(message: OrderStatusMessage): Promise<boolean> {
+    try {
+      await this.pubsub.publish(this.channel(message.orderId), message);
+      // A later revision subsumes an older one waiting (the gateway reads every revision up to the announced one).
+      const waiting = this.pending.get(message.orderId);
+      if (waiting && waiting.revision <= message.revision) this.pending.delete(message.orderId);
+      return true;
+    } catch (error) {
+      const waiting = this.pending.get(message.orderId);
+      if (!waiting || waiting.revision <= message.revision) {
+        if (!waiting) this.log.warn({ err: error, orderId: message.orderId }, 'status change not announced; retrying every second');
+        this.pending.delete(message.orderId); // re-inserted last: the map stays oldest first
+        this.pending.set(message.orderId, message);
+        if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
       }
+      this.retryTimer ??= setTimeout(() => void this.retry(), RETRY_MS).unref();
+      return false;
+    }
+  }
+
+  private async retry(): Promise<void> {
+    this.retryTimer = undefined;
+    for (const message of [...this.pending.values()]) {
+      if (this.pending.get(message.orderId) !== message) continue;
+      if (!(await this.send(message))) return; // still away: `send` scheduled the next try
     }
   }
 }
