@@ -262,6 +262,9 @@ async function main() {
               });
               return { token, orderId: checkout.id };
             });
+            // What seeding and placing set off (welcome mails, reservations, carts emptied) is done before the
+            // measured part starts; the payment worker's queue holds the placed orders until it is started.
+            if (!(await target.system.queuesEmpty(120_000, ['payment']))) log('  the queues did not empty within 120 s');
             const rssBefore = await settledRss(target.gatewayPid());
             let rssIdle = NaN;
             const { result } = await runLoad(

@@ -101,9 +101,15 @@ export class ProcessSystem {
     await waitReady(name, this.run!.ports[name]);
   }
 
-  /** Waits (up to `timeoutMs`) until every consumer queue of the system, main and retry, holds no message. */
-  queuesEmpty(timeoutMs: number): Promise<boolean> {
-    return queuesEmpty(RABBITMQ_URL, this.run!.exchange, Object.values(this.run!.queues), timeoutMs);
+  /** Waits (up to `timeoutMs`) until every consumer queue of the system but `except`'s, main and retry, is empty. */
+  queuesEmpty(timeoutMs: number, except: ServiceName[] = []): Promise<boolean> {
+    const queues = Object.entries(this.run!.queues).filter(([consumer]) => !(except as string[]).includes(consumer));
+    return queuesEmpty(
+      RABBITMQ_URL,
+      this.run!.exchange,
+      queues.map(([, queue]) => queue),
+      timeoutMs,
+    );
   }
 
   async stop(): Promise<void> {
