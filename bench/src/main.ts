@@ -251,6 +251,7 @@ async function main() {
             // subscriber, the burst), or the load generator cancels orders at a steady rate while the subscribers
             // of the others stay idle (subscriptions-steady).
             const steady = scenario === 'subscriptions-steady';
+            const steadyOrders = Math.ceil(options.changeRate * options.duration);
             await target.system.stopService('payment');
             await fillCarts(url, fixture.watchers);
             // Placed a few at a time, as customers would (all at once, the order service sheds some of them).
@@ -276,7 +277,7 @@ async function main() {
                 connectConcurrency: 50,
                 changesPerOrder: 2,
                 timeoutSeconds: 120,
-                ...(steady ? { steady: { perSecond: options.changeRate, orders: Math.ceil(options.changeRate * options.duration) } } : {}),
+                ...(steady ? { steady: { perSecond: options.changeRate, orders: steadyOrders } } : {}),
               },
               {
                 onReady: (pid) =>
@@ -307,8 +308,7 @@ async function main() {
                   ? {}
                   : {
                       changesPerSecond: result.changesPerSecond,
-                      deliveriesPerSecond:
-                        (result.changesPerSecond * result.expectedChanges) / Math.ceil(options.changeRate * options.duration),
+                      deliveriesPerSecond: (result.changesPerSecond * result.expectedChanges) / steadyOrders,
                     }),
                 errors: Object.values(result.errors).reduce((a, b) => a + b, 0),
               },

@@ -137,19 +137,22 @@ export async function removeExchange(url: string, exchange: string, consumers: s
   }
 }
 
+/** Whether the named consumers' queues, main and retry, hold no ready message right now. */
+async function queuesHoldNothing(channel: Pick<ConfirmChannel, 'checkQueue'>, consumers: string[]): Promise<boolean> {
+  for (const queue of consumers.flatMap((name) => [queueNames(name).main, queueNames(name).retry])) {
+    if ((await channel.checkQueue(queue)).messageCount > 0) return false;
+  }
+  return true;
+}
+
 /** Whether the named consumers' queues (main and retry) hold no message, polled until `timeoutMs`. */
 export async function queuesEmpty(url: string, exchange: string, consumers: string[], timeoutMs: number): Promise<boolean> {
   const broker = new Broker({ url, exchange, log: silentLogger });
   try {
     const channel = broker.connection.createChannel();
     await channel.waitForConnect();
-    const queues = consumers.flatMap((name) => [queueNames(name).main, queueNames(name).retry]);
     try {
-      return await waitFor(
-        async () => (await Promise.all(queues.map(async (q) => (await channel.checkQueue(q)).messageCount))).every((n) => n === 0),
-        'the queues to be empty',
-        timeoutMs,
-      ).then(
+      return await waitFor(() => queuesHoldNothing(channel, consumers), 'the queues to be empty', timeoutMs).then(
         () => true,
         () => false,
       );
@@ -202,9 +205,7 @@ export async function systemQuiet(parts: QuietParts, timeoutMs = 30_000): Promis
     const quiet = async () => {
       if (parts.consumers.some((c) => c.inFlight > 0)) return false;
       for (const orm of parts.orms) if ((await orm.em.fork().count(OutboxMessage, { publishedAt: null })) > 0) return false;
-      for (const queue of parts.queues.flatMap((q) => [queueNames(q).main, queueNames(q).retry])) {
-        if ((await channel.checkQueue(queue)).messageCount > 0) return false;
-      }
+      if (!(await queuesHoldNothing(channel, parts.queues))) return false;
       if (parts.consumers.some((c) => c.inFlight > 0)) return false;
       return parts.also ? parts.also() : true;
     };
