@@ -143,9 +143,14 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
   const latencies: number[] = [];
   let changes = 0;
   const subscriptions: LeanSubscription[] = [];
-  // Only the subscriptions whose order changes are waited for; in a steady run the others stay open, idle, to the end.
-  const changing = (orderIndex: number) => !job.steady || orderIndex < job.steady.orders;
+  // A steady run's orders: [0, warm) are cancelled before `ready`, as a warm-up the measured window leaves out;
+  // [warm, warm + orders) are cancelled in it; the rest stay idle, their subscribers open to the end.
+  const warm = job.steady?.warmupOrders ?? 0;
+  const measuredEnd = job.steady ? warm + job.steady.orders : job.orders.length;
+  const changing = (orderIndex: number) => orderIndex < measuredEnd;
+  const warmingUp = (orderIndex: number) => orderIndex < warm;
   const done: Array<Promise<void>> = [];
+  const warmDone: Array<Promise<void>> = [];
   let expected = 0;
   // The SDK's document, each subscriber a lean socket of its own: the load generator does the protocol and no more
   // (no reconnect logic or result mapping per message), as autocannon does for HTTP.
@@ -160,6 +165,7 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
       subscriptions.push(subscription);
       let markReady = () => undefined as void;
       const isReady = new Promise<void>((resolve) => (markReady = resolve));
+      const warmUp = warmingUp(orderIndex);
       const watched = (async () => {
         let first = true;
         try {
@@ -170,16 +176,18 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
               markReady();
               continue; // the state at subscription time, not a change
             }
+            if (warmUp) continue;
             changes += 1;
             latencies.push(Date.now() - Date.parse(order.updatedAt));
           }
         } catch (error) {
-          fail(error instanceof SubscriptionFailed ? error.code : codeOf(error));
+          fail(`${warmUp ? 'warm-up: ' : ''}${error instanceof SubscriptionFailed ? error.code : codeOf(error)}`);
         } finally {
           markReady();
         }
       })();
-      if (changing(orderIndex)) {
+      if (warmUp) warmDone.push(watched);
+      else if (changing(orderIndex)) {
         done.push(watched);
         expected += job.steady ? 1 : job.changesPerOrder;
       }
@@ -187,11 +195,21 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
     },
   );
   const connectSeconds = (performance.now() - connectStarted) / 1000;
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, job.timeoutSeconds * 1000).unref());
+  if (job.steady && warm > 0) {
+    // The same path at the same rate, so the first measured changes do not pay for what runs first after the
+    // connection storm (JIT, pools, the sockets' first writes).
+    await cancelSteadily(job, { perSecond: job.steady.perSecond, from: 0, count: warm }, fail);
+    const warmedUp = await Promise.race([Promise.all(warmDone).then(() => true), timeout.then(() => false)]);
+    if (!warmedUp) fail(`warm-up not delivered within ${job.timeoutSeconds}s`);
+  }
   send({ type: 'ready', connectSeconds });
   await go();
-  const changesPerSecond = job.steady ? await cancelSteadily(job, job.steady, fail) : undefined;
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, job.timeoutSeconds * 1000).unref());
-  const finished = await Promise.race([Promise.all(done).then(() => true), timeout.then(() => false)]);
+  const changesPerSecond = job.steady
+    ? await cancelSteadily(job, { perSecond: job.steady.perSecond, from: warm, count: job.steady.orders }, fail)
+    : undefined;
+  const measuredTimeout = new Promise<void>((resolve) => setTimeout(resolve, job.timeoutSeconds * 1000).unref());
+  const finished = await Promise.race([Promise.all(done).then(() => true), measuredTimeout.then(() => false)]);
   if (!finished) fail(`not complete within ${job.timeoutSeconds}s`);
   // Idle sockets (a steady run's) are closed once the result is sent: the measured window ends before their goodbyes.
   afterResult.push(() => subscriptions.forEach((subscription) => subscription.close()));
@@ -214,7 +232,7 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
  */
 async function cancelSteadily(
   job: Extract<LoadJob, { kind: 'subscriptions' }>,
-  steady: { perSecond: number; orders: number },
+  steady: { perSecond: number; from: number; count: number },
   fail: (code: string) => void,
 ): Promise<number> {
   const clients = new Map<string, ShopClient>();
@@ -222,10 +240,10 @@ async function cancelSteadily(
   const started = performance.now();
   const sent: Array<Promise<void>> = [];
   let cancelled = 0;
-  for (let k = 0; k < steady.orders; k += 1) {
+  for (let k = 0; k < steady.count; k += 1) {
     const wait = started + (k * 1000) / steady.perSecond - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const { token, orderId } = job.orders[k]!;
+    const { token, orderId } = job.orders[steady.from + k]!;
     sent.push(
       clientOf(token)
         .CancelOrder({ id: orderId })

@@ -24,10 +24,11 @@ export type LoadJob =
       changesPerOrder: number;
       timeoutSeconds: number;
       /**
-       * Steady changes instead of a burst: the first `orders` orders are cancelled by their owners, `perSecond` of them
-       * a second (one change each, PENDING → CANCELLED); the subscribers of the rest stay idle throughout.
+       * Steady changes instead of a burst: orders are cancelled by their owners, `perSecond` of them a second (one
+       * change each, PENDING → CANCELLED): the first `warmupOrders` before `ready` (not measured), the next `orders`
+       * in the measured window; the subscribers of the rest stay idle throughout.
        */
-      steady?: { perSecond: number; orders: number };
+      steady?: { perSecond: number; orders: number; warmupOrders: number };
     };
 
 export interface HttpResult {

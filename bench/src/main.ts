@@ -252,6 +252,7 @@ async function main() {
             // of the others stay idle (subscriptions-steady).
             const steady = scenario === 'subscriptions-steady';
             const steadyOrders = Math.ceil(options.changeRate * options.duration);
+            const warmupOrders = Math.ceil(options.changeRate * options.warmup);
             await target.system.stopService('payment');
             await fillCarts(url, fixture.watchers);
             // Placed a few at a time, as customers would (all at once, the order service sheds some of them).
@@ -277,7 +278,7 @@ async function main() {
                 connectConcurrency: 50,
                 changesPerOrder: 2,
                 timeoutSeconds: 120,
-                ...(steady ? { steady: { perSecond: options.changeRate, orders: steadyOrders } } : {}),
+                ...(steady ? { steady: { perSecond: options.changeRate, orders: steadyOrders, warmupOrders } } : {}),
               },
               {
                 onReady: (pid) =>

@@ -2,7 +2,7 @@ import { ALL_SCENARIOS, type Scenario } from './scenarios.js';
 
 export interface BenchOptions {
   scenarios: Scenario[];
-  /** Seconds measured per HTTP scenario (after the warm-up). */
+  /** Seconds measured per HTTP scenario and per steady subscription run (after the warm-up). */
   duration: number;
   warmup: number;
   connections: number;
@@ -72,16 +72,18 @@ export function parseOptions(argv: string[]): BenchOptions {
   const duration = number('duration', 10);
   const watchers = number('watchers', 50);
   const changeRate = number('change-rate', 2, 0.1);
-  // A steady run changes rate × duration orders and keeps at least one order's subscribers idle to the end.
-  if (scenarios.includes('subscriptions-steady') && Math.ceil(changeRate * duration) >= watchers) {
+  const warmup = number('warmup', 2, 0);
+  // A steady run changes rate × (warm-up + duration) orders and keeps at least one order's subscribers idle to the end.
+  const steadyChanged = Math.ceil(changeRate * warmup) + Math.ceil(changeRate * duration);
+  if (scenarios.includes('subscriptions-steady') && steadyChanged >= watchers) {
     throw new Error(
-      `subscriptions-steady changes --change-rate × --duration orders: ${changeRate} × ${duration} needs --watchers > ${Math.ceil(changeRate * duration)}`,
+      `subscriptions-steady changes --change-rate × (--warmup + --duration) orders: ${changeRate} × (${warmup} + ${duration}) needs --watchers > ${steadyChanged}`,
     );
   }
   return {
     scenarios,
     duration,
-    warmup: number('warmup', 2, 0),
+    warmup,
     connections: number('connections', 20),
     subscribers: number('subscribers', 500),
     customers: number('customers', 100),

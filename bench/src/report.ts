@@ -143,7 +143,7 @@ export function printReport(report: Report, options: BenchOptions): void {
   );
   table(
     `Subscriptions, steady: ${options.subscribers} WebSocket subscribers on ${options.watchers} orders; ` +
-      `${options.changeRate} orders a second cancelled by their owners for ${options.duration} s (PENDING → CANCELLED), the rest idle`,
+      `${options.changeRate} orders a second cancelled by their owners for ${options.duration} s (PENDING → CANCELLED) after ${options.warmup} s of the same as warm-up, the rest idle`,
     runs.filter((r) => r.unit === 'steady change'),
     targets,
     () => 'subscriptions-steady',
