@@ -96,4 +96,24 @@ describe('status announcements Redis refused are sent again once it is back', ()
       [2],
     );
   });
+
+  it('a closed publisher schedules no retry, even for an announcement that fails after close', async () => {
+    const closing = new StatusPublisher(pubsub, prefix, pino({ level: 'silent' }));
+    const d = randomUUID();
+    proxy.cut();
+    await waitFor(() => pubsub.getPublisher().status !== 'ready', 'the publisher to notice');
+    // In flight when the service shuts down: Redis refuses it only after close.
+    const inFlight = closing.announce(order(d, 'PENDING', 1));
+    closing.close();
+    await inFlight;
+    assert.equal(closing.waiting, 1, 'kept, for nobody: the gateways re-read it');
+    proxy.restore();
+    await waitFor(() => pubsub.getPublisher().status === 'ready', 'the publisher to reconnect', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.deepEqual(
+      heard.filter((m) => m.orderId === d),
+      [],
+      'no retry after close',
+    );
+  });
 });

@@ -17,6 +17,7 @@ const MAX_PENDING = 10_000;
 export class StatusPublisher {
   private readonly pending = new Map<string, OrderStatusMessage>();
   private retryTimer?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly pubsub: RedisPubSub,
@@ -49,7 +50,12 @@ export class StatusPublisher {
     }
   }
 
+  /**
+   * Stops retrying (at shutdown, before Redis is closed). What still waits is left to the gateways' re-reads; an
+   * announcement in flight that fails after this schedules nothing.
+   */
   close(): void {
+    this.closed = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
   }
@@ -69,7 +75,7 @@ export class StatusPublisher {
         this.pending.set(message.orderId, message);
         if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
       }
-      this.retryTimer ??= setTimeout(() => void this.retry(), RETRY_MS).unref();
+      if (!this.closed) this.retryTimer ??= setTimeout(() => void this.retry(), RETRY_MS).unref();
       return false;
     }
   }
@@ -77,6 +83,7 @@ export class StatusPublisher {
   private async retry(): Promise<void> {
     this.retryTimer = undefined;
     for (const message of [...this.pending.values()]) {
+      if (this.closed) return;
       if (this.pending.get(message.orderId) !== message) continue;
       if (!(await this.send(message))) return; // still away: `send` scheduled the next try
     }
