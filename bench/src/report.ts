@@ -63,6 +63,13 @@ const cpuColumns = (unit: string): Column[] => [
   })),
 ];
 
+/** The columns several tables share. */
+const P50: Column = { title: 'p50 ms', value: (r) => r.metrics.p50!, digits: 0 };
+const P99: Column = { title: 'p99 ms', value: (r) => r.metrics.p99!, digits: 0 };
+const ERRORS: Column = { title: 'errors', value: (r) => r.metrics.errors!, digits: 0 };
+const DELIVERED: Column = { title: 'delivered %', value: (r) => r.metrics.deliveredPercent!, digits: 1 };
+const KIB_PER_SUBSCRIBER: Column = { title: 'gateway KiB/subscriber', value: (r) => r.metrics.rssPerSubscriberKiB!, digits: 1 };
+
 function table(title: string, runs: ScenarioRun[], targets: string[], rowKey: (run: ScenarioRun) => string, columns: Column[]) {
   if (runs.length === 0) return;
   const keys = [...new Set(runs.map(rowKey))];
@@ -103,13 +110,7 @@ export function printReport(report: Report, options: BenchOptions): void {
     http,
     targets,
     (r) => r.scenario,
-    [
-      { title: 'req/s', value: (r) => r.metrics.rps!, digits: 0 },
-      { title: 'p50 ms', value: (r) => r.metrics.p50!, digits: 0 },
-      { title: 'p99 ms', value: (r) => r.metrics.p99!, digits: 0 },
-      { title: 'errors', value: (r) => r.metrics.errors!, digits: 0 },
-      ...cpuColumns('req'),
-    ],
+    [{ title: 'req/s', value: (r) => r.metrics.rps!, digits: 0 }, P50, P99, ERRORS, ...cpuColumns('req')],
   );
   table(
     `Checkout → CONFIRMED: ${options.customers} customers, ${options.connections} at a time`,
@@ -118,11 +119,11 @@ export function printReport(report: Report, options: BenchOptions): void {
     () => 'checkout',
     [
       { title: 'checkouts/s', value: (r) => r.metrics.checkoutsPerSecond!, digits: 1 },
-      { title: 'p50 ms', value: (r) => r.metrics.p50!, digits: 0 },
-      { title: 'p99 ms', value: (r) => r.metrics.p99!, digits: 0 },
+      P50,
+      P99,
       { title: 'all CONFIRMED s', value: (r) => r.metrics.allConfirmedSeconds!, digits: 1 },
       { title: 'orders/s end to end', value: (r) => r.metrics.ordersPerSecond!, digits: 1 },
-      { title: 'errors', value: (r) => r.metrics.errors!, digits: 0 },
+      ERRORS,
       ...cpuColumns('checkout'),
     ],
   );
@@ -132,12 +133,12 @@ export function printReport(report: Report, options: BenchOptions): void {
     targets,
     () => 'subscriptions',
     [
-      { title: 'delivered %', value: (r) => r.metrics.deliveredPercent!, digits: 1 },
-      { title: 'p50 ms', value: (r) => r.metrics.p50!, digits: 0 },
-      { title: 'p99 ms', value: (r) => r.metrics.p99!, digits: 0 },
+      DELIVERED,
+      P50,
+      P99,
       { title: 'connect s', value: (r) => r.metrics.connectSeconds!, digits: 1 },
-      { title: 'gateway KiB/subscriber', value: (r) => r.metrics.rssPerSubscriberKiB!, digits: 1 },
-      { title: 'errors', value: (r) => r.metrics.errors!, digits: 0 },
+      KIB_PER_SUBSCRIBER,
+      ERRORS,
       ...cpuColumns('change'),
     ],
   );
@@ -148,13 +149,13 @@ export function printReport(report: Report, options: BenchOptions): void {
     targets,
     () => 'subscriptions-steady',
     [
-      { title: 'delivered %', value: (r) => r.metrics.deliveredPercent!, digits: 1 },
+      DELIVERED,
       { title: 'changes/s', value: (r) => r.metrics.changesPerSecond!, digits: 1 },
       { title: 'deliveries/s', value: (r) => r.metrics.deliveriesPerSecond!, digits: 0 },
-      { title: 'p50 ms', value: (r) => r.metrics.p50!, digits: 0 },
-      { title: 'p99 ms', value: (r) => r.metrics.p99!, digits: 0 },
-      { title: 'gateway KiB/subscriber', value: (r) => r.metrics.rssPerSubscriberKiB!, digits: 1 },
-      { title: 'errors', value: (r) => r.metrics.errors!, digits: 0 },
+      P50,
+      P99,
+      KIB_PER_SUBSCRIBER,
+      ERRORS,
       ...cpuColumns('delivery'),
     ],
   );
