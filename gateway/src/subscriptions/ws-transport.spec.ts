@@ -36,10 +36,11 @@ describe('serveGraphqlWs', () => {
   before(async () => {
     httpServer = http.createServer();
     const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 });
-    wss.on('connection', (socket) => {
+    wss.on('connection', (_socket, request) => {
       const index = writes.push(0) - 1;
       type Write = (...args: unknown[]) => unknown;
-      const raw = (socket as unknown as { _socket: { _write: Write; _writev: Write } })._socket;
+      // The TCP socket `ws` writes to; its stream methods are wrapped to count what reaches the kernel.
+      const raw = request.socket as unknown as { _write: Write; _writev: Write };
       for (const method of ['_write', '_writev'] as const) {
         const original = raw[method].bind(raw);
         raw[method] = (...args: unknown[]) => {

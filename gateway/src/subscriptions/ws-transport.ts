@@ -79,8 +79,9 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     });
 
     // The raw TCP socket is corked from the first send of a turn until the turn is over (setImmediate runs after
-    // every promise continuation of this turn), so the frames of one turn leave together. `ws` has no public cork.
-    const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    // every promise continuation of this turn), so the frames of one turn leave together. `ws` has no public cork;
+    // the upgraded request's socket is the one `ws` writes to (the server's 'upgrade' hands it over as is).
+    const raw: { cork(): void; uncork(): void } | undefined = request.socket;
     let corked = false;
     const uncork = () => {
       corked = false;
