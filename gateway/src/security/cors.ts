@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import vary from 'vary';
 
 /** CORS_ORIGINS: comma-separated origins (scheme://host[:port]) whose pages may call the API from a browser. */
 export function parseOrigins(value: string): Set<string> {
@@ -11,14 +12,6 @@ export function parseOrigins(value: string): Set<string> {
     origins.add(url.origin);
   }
   return origins;
-}
-
-/** Adds `name` to the response's Vary header, keeping what is there. */
-function vary(res: ServerResponse, name: string): void {
-  const current = res.getHeader('vary');
-  const names = (Array.isArray(current) ? current.join(',') : String(current ?? '')).split(',').map((n) => n.trim());
-  if (names.includes('*') || names.some((n) => n.toLowerCase() === name.toLowerCase())) return;
-  res.setHeader('vary', [...names.filter(Boolean), name].join(', '));
 }
 
 /**
