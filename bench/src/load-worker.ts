@@ -147,8 +147,6 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
   // [warm, warm + orders) are cancelled in it; the rest stay idle, their subscribers open to the end.
   const warm = job.steady?.warmupOrders ?? 0;
   const measuredEnd = job.steady ? warm + job.steady.orders : job.orders.length;
-  const changing = (orderIndex: number) => orderIndex < measuredEnd;
-  const warmingUp = (orderIndex: number) => orderIndex < warm;
   const done: Array<Promise<void>> = [];
   const warmDone: Array<Promise<void>> = [];
   let expected = 0;
@@ -165,7 +163,7 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
       subscriptions.push(subscription);
       let markReady = () => undefined as void;
       const isReady = new Promise<void>((resolve) => (markReady = resolve));
-      const warmUp = warmingUp(orderIndex);
+      const warmUp = orderIndex < warm;
       const watched = (async () => {
         let first = true;
         try {
@@ -187,7 +185,7 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
         }
       })();
       if (warmUp) warmDone.push(watched);
-      else if (changing(orderIndex)) {
+      else if (orderIndex < measuredEnd) {
         done.push(watched);
         expected += job.steady ? 1 : job.changesPerOrder;
       }
@@ -195,22 +193,24 @@ async function runSubscriptions(job: Extract<LoadJob, { kind: 'subscriptions' }>
     },
   );
   const connectSeconds = (performance.now() - connectStarted) / 1000;
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, job.timeoutSeconds * 1000).unref());
+  /** Whether every one of `watched` ended (its order's change delivered) within the job's timeout. */
+  const allWithinTimeout = (watched: Array<Promise<void>>) =>
+    Promise.race([
+      Promise.all(watched).then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), job.timeoutSeconds * 1000).unref()),
+    ]);
   if (job.steady && warm > 0) {
     // The same path at the same rate, so the first measured changes do not pay for what runs first after the
     // connection storm (JIT, pools, the sockets' first writes).
     await cancelSteadily(job, { perSecond: job.steady.perSecond, from: 0, count: warm }, fail);
-    const warmedUp = await Promise.race([Promise.all(warmDone).then(() => true), timeout.then(() => false)]);
-    if (!warmedUp) fail(`warm-up not delivered within ${job.timeoutSeconds}s`);
+    if (!(await allWithinTimeout(warmDone))) fail(`warm-up not delivered within ${job.timeoutSeconds}s`);
   }
   send({ type: 'ready', connectSeconds });
   await go();
   const changesPerSecond = job.steady
     ? await cancelSteadily(job, { perSecond: job.steady.perSecond, from: warm, count: job.steady.orders }, fail)
     : undefined;
-  const measuredTimeout = new Promise<void>((resolve) => setTimeout(resolve, job.timeoutSeconds * 1000).unref());
-  const finished = await Promise.race([Promise.all(done).then(() => true), measuredTimeout.then(() => false)]);
-  if (!finished) fail(`not complete within ${job.timeoutSeconds}s`);
+  if (!(await allWithinTimeout(done))) fail(`not complete within ${job.timeoutSeconds}s`);
   // Idle sockets (a steady run's) are closed once the result is sent: the measured window ends before their goodbyes.
   afterResult.push(() => subscriptions.forEach((subscription) => subscription.close()));
   return {

@@ -10,7 +10,7 @@ import { createShopClient } from '@shop/sdk';
 import { root } from '@shop/gateway/test/processes';
 import { buildBaseline, type Baseline } from './baseline.js';
 import { runLoad } from './load.js';
-import { parseOptions, type BenchOptions } from './options.js';
+import { parseOptions, steadyOrderCounts, type BenchOptions } from './options.js';
 import { cpuMillis, CLOCK_TICKS_PER_SECOND, rssBytes, sampleCpu, type CpuSample, type Probe } from './procfs.js';
 import { topFrames, type Frame } from './profile.js';
 import { printReport, type ScenarioRun } from './report.js';
@@ -251,8 +251,7 @@ async function main() {
             // subscriber, the burst), or the load generator cancels orders at a steady rate while the subscribers
             // of the others stay idle (subscriptions-steady).
             const steady = scenario === 'subscriptions-steady';
-            const steadyOrders = Math.ceil(options.changeRate * options.duration);
-            const warmupOrders = Math.ceil(options.changeRate * options.warmup);
+            const { measured: steadyOrders, warmup: warmupOrders } = steadyOrderCounts(options);
             await target.system.stopService('payment');
             await fillCarts(url, fixture.watchers);
             // Placed a few at a time, as customers would (all at once, the order service sheds some of them).

@@ -25,6 +25,11 @@ const USAGE = `npm run bench -- [--scenarios ${ALL_SCENARIOS.join(',')}] [--dura
   [--subscribers 500] [--customers 100] [--users 200] [--big-cart-users 5] [--watchers 50] [--change-rate 2] [--rounds N]
   [--baseline <git-ref> | --peer hive] [--profile] [--json <file>]`;
 
+/** The orders a steady subscription run cancels: during the warm-up, then in the measured window. */
+export function steadyOrderCounts(options: Pick<BenchOptions, 'changeRate' | 'warmup' | 'duration'>): { warmup: number; measured: number } {
+  return { warmup: Math.ceil(options.changeRate * options.warmup), measured: Math.ceil(options.changeRate * options.duration) };
+}
+
 export function parseOptions(argv: string[]): BenchOptions {
   const values = new Map<string, string>();
   const flags = new Set<string>();
@@ -74,7 +79,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   const changeRate = number('change-rate', 2, 0.1);
   const warmup = number('warmup', 2, 0);
   // A steady run changes rate × (warm-up + duration) orders and keeps at least one order's subscribers idle to the end.
-  const steadyChanged = Math.ceil(changeRate * warmup) + Math.ceil(changeRate * duration);
+  const counts = steadyOrderCounts({ changeRate, warmup, duration });
+  const steadyChanged = counts.warmup + counts.measured;
   if (scenarios.includes('subscriptions-steady') && steadyChanged >= watchers) {
     throw new Error(
       `subscriptions-steady changes --change-rate × (--warmup + --duration) orders: ${changeRate} × (${warmup} + ${duration}) needs --watchers > ${steadyChanged}`,

@@ -81,15 +81,15 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     // The raw TCP socket is corked from the first send of a turn until the turn is over (setImmediate runs after
     // every promise continuation of this turn), so the frames of one turn leave together. `ws` has no public cork;
     // the upgraded request's socket is the one `ws` writes to (the server's 'upgrade' hands it over as is).
-    const raw: { cork(): void; uncork(): void } | undefined = request.socket;
+    const raw = request.socket;
     let corked = false;
     const uncork = () => {
       corked = false;
-      raw?.uncork();
+      raw.uncork();
     };
     const send = (data: string): void => {
       if (socket.readyState !== WebSocket.OPEN) return;
-      if (raw && !corked) {
+      if (!corked) {
         raw.cork();
         corked = true;
         setImmediate(uncork);
